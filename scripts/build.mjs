@@ -1,0 +1,8 @@
+// Bundles the CLI and the embedding API into dist/ with esbuild. Run by `npm install` (prepare).
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' };
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...common, entryPoints: ['src/api/index.ts'], outfile: 'dist/index.js' });
+chmodSync('dist/cli.js', 0o755);
