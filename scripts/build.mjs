@@ -1,8 +1,9 @@
 // Bundles the CLI and the embedding API into dist/ with esbuild. Run by `npm install` (prepare).
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' };
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+await build({ ...common, define: { __RVWASM_VERSION__: JSON.stringify(pkg.version) }, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 await build({ ...common, entryPoints: ['src/api/index.ts'], outfile: 'dist/index.js' });
 chmodSync('dist/cli.js', 0o755);

@@ -1,0 +1,3 @@
+export { Machine, ENGINES } from './machine.js';
+export type { MachineOptions, RunOptions, RunOutcome, RunStats, TraceEvent } from './machine.js';
+export { GuestImageError } from '../machine/image-error.js';

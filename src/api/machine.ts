@@ -1,0 +1,119 @@
+// The embedding API: `import { Machine } from 'rvwasm'`. A thin, typed face over the
+// monitor; the CLI uses nothing else.
+import { disassemble } from '../isa/disasm.js';
+import { SLOT } from '../machine/hart-state.js';
+import { DEFAULT_RAM_MIB, DRAM_BASE } from '../machine/layout.js';
+import { collectStats, type RunStats } from '../vmm/stats.js';
+import { VirtualMachine, type RunOutcome } from '../vmm/vm.js';
+
+export type { RunOutcome, RunStats };
+
+export interface MachineOptions {
+  /** Guest RAM in MiB (default 128). */
+  memoryMiB?: number;
+  /** Execution engine. Only the reference interpreter exists so far. */
+  engine?: 'interp';
+  /** mtime from the host clock instead of the instruction count (non-deterministic). */
+  realtime?: boolean;
+  /** Receives guest console output (UART and HTIF); fd is 1 or 2. Default: discarded. */
+  output?: (fd: number, bytes: Uint8Array) => void;
+}
+
+export interface RunOptions {
+  /** Stop after this many more instructions (outcome 'limit'). */
+  maxInsns?: number;
+}
+
+/** One executed instruction, for tracing. */
+export interface TraceEvent {
+  pc: bigint;
+  /** 0 = U, 1 = S, 3 = M */
+  privilege: number;
+  /** The instruction bits. */
+  bits: number;
+  length: 2 | 4;
+  text: string;
+}
+
+export const ENGINES = ['interp'] as const;
+
+export class Machine {
+  private readonly vm: VirtualMachine;
+  readonly engine: 'interp';
+
+  constructor(options: MachineOptions = {}) {
+    const engine = options.engine ?? 'interp';
+    if (!ENGINES.includes(engine)) throw new RangeError(`unknown engine "${engine}" (available: ${ENGINES.join(', ')})`);
+    this.engine = engine;
+    this.vm = new VirtualMachine({
+      ramMiB: options.memoryMiB ?? DEFAULT_RAM_MIB,
+      realtime: options.realtime ?? false,
+      output: options.output ?? (() => {}),
+    });
+  }
+
+  /** Loads an ELF64 RISC-V executable at its physical addresses. Throws GuestImageError. */
+  loadElf(bytes: Uint8Array, name = 'image'): void {
+    this.vm.loadElf(bytes, name);
+  }
+
+  /** Loads a raw binary at `address` (default: start of DRAM) and starts there. */
+  loadRaw(bytes: Uint8Array, address: bigint = BigInt(DRAM_BASE), name = 'image'): void {
+    this.vm.loadRaw(bytes, address, name);
+  }
+
+  run(options: RunOptions = {}): RunOutcome {
+    return this.vm.run(options.maxInsns ?? Infinity);
+  }
+
+  get pc(): bigint { return this.vm.board.hart.pc; }
+  set pc(v: bigint) { this.vm.board.hart.pc = v; }
+  /** 0 = U, 1 = S, 3 = M */
+  get privilege(): number { return this.vm.board.hart.priv; }
+
+  /** Integer register x0..x31 as an unsigned 64-bit value. */
+  getRegister(index: number): bigint {
+    checkRegister(index);
+    return this.vm.board.hart.reg(index);
+  }
+
+  setRegister(index: number, value: bigint): void {
+    checkRegister(index);
+    this.vm.board.hart.setReg(index, value);
+  }
+
+  /** Reads guest-physical RAM. Throws RangeError outside RAM. */
+  readMemory(address: bigint, length: number): Uint8Array {
+    const bytes = address < 2n ** 53n ? this.vm.board.bus.readBytes(Number(address), length) : undefined;
+    if (!bytes) throw new RangeError(`0x${address.toString(16)}+${length} is not guest RAM`);
+    return bytes;
+  }
+
+  writeMemory(address: bigint, bytes: Uint8Array): void {
+    if (address >= 2n ** 53n || !this.vm.board.bus.writeBytes(Number(address), bytes)) {
+      throw new RangeError(`0x${address.toString(16)}+${bytes.length} is not guest RAM`);
+    }
+  }
+
+  /** Bytes for the guest's UART receiver (its stdin). */
+  sendInput(bytes: Uint8Array): void {
+    this.vm.board.uart.pushInput(bytes);
+  }
+
+  /** Instructions executed so far (including ones that raised exceptions). */
+  get instructionCount(): bigint { return this.vm.board.hart.state[SLOT.executed]; }
+
+  counters(): RunStats {
+    return collectStats(this.vm);
+  }
+
+  /** Calls `sink` before every instruction executes (slow; for --trace). Pass null to stop. */
+  trace(sink: ((e: TraceEvent) => void) | null): void {
+    this.vm.interp.trace = sink && ((pc, insn, privilege) =>
+      sink({ pc, privilege, bits: insn.raw, length: insn.len, text: disassemble(insn, pc) }));
+  }
+}
+
+function checkRegister(index: number): void {
+  if (!Number.isInteger(index) || index < 0 || index > 31) throw new RangeError(`register index must be 0..31, got ${index}`);
+}

@@ -1,0 +1,116 @@
+// Command-line parsing for `rvwasm run`. Every mistake becomes a UsageError: one line on
+// stderr and exit status 2.
+import { ENGINES } from '../api/machine.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface RunArgs {
+  command: 'run';
+  image: string;
+  engine: (typeof ENGINES)[number];
+  memoryMiB: number | undefined;
+  maxInsns: number | undefined;
+  stats: boolean;
+  statsJson: string | undefined;
+  trace: boolean;
+  realtime: boolean;
+  raw: boolean;
+  loadAddress: bigint | undefined;
+}
+
+export type Args = RunArgs | { command: 'help' } | { command: 'version' };
+
+export const HELP = `rvwasm - a RISC-V RV64 virtual machine monitor with a WebAssembly JIT
+
+Usage:
+  rvwasm run <image> [options]   run a bare-metal RV64 guest (ELF, or raw with --raw)
+  rvwasm --help                  this text
+  rvwasm --version               the version
+
+Options for run:
+  --engine <name>         execution engine: interp (the reference interpreter; default)
+  -m, --memory <MiB>      guest RAM size in MiB (default 128), at 0x80000000
+  --max-insns <N>         stop after N instructions with exit status 124
+  --stats                 print a summary of the run on stderr at exit
+  --stats-json <file>     write the same summary as JSON to <file>
+  --trace                 print every executed instruction (pc, bits, disassembly) on stderr
+  --realtime              mtime follows the host clock (default: derived from the
+                          instruction count, 10 instructions per 100 ns tick, deterministic)
+  --raw                   the image is a raw binary, not an ELF
+  --load-address <addr>   where --raw loads and starts (default 0x80000000)
+
+Exit status:
+  the guest's own code (HTIF tohost or the syscon finisher; 0 = pass),
+  124 when --max-insns runs out, 1 when the guest halts or resets with no way to go on,
+  2 for bad input (options, missing or malformed image).
+
+The guest console (NS16550A UART at 0x10000000, or HTIF) is stdout; stdin feeds the UART.`;
+
+function parseCount(flag: string, text: string | undefined): number {
+  if (text === undefined) throw new UsageError(`${flag} needs a value`);
+  if (!/^\d+$/.test(text.replace(/_/g, ''))) throw new UsageError(`${flag} expects a whole number, got "${text}"`);
+  const n = Number(text.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} value ${text} is too large`);
+  return n;
+}
+
+function parseAddress(flag: string, text: string | undefined): bigint {
+  if (text === undefined) throw new UsageError(`${flag} needs a value`);
+  if (!/^(0x[0-9a-f_]+|\d+)$/i.test(text)) throw new UsageError(`${flag} expects an address like 0x80000000, got "${text}"`);
+  return BigInt(text.replace(/_/g, ''));
+}
+
+export function parseArgs(argv: string[]): Args {
+  if (argv.length === 0) throw new UsageError('no command given; try "rvwasm --help"');
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
+  if (command === '--version' || command === '-V') return { command: 'version' };
+  if (command !== 'run') throw new UsageError(`unknown command "${command}"; try "rvwasm --help"`);
+
+  const args: RunArgs = {
+    command: 'run', image: '', engine: 'interp', memoryMiB: undefined, maxInsns: undefined,
+    stats: false, statsJson: undefined, trace: false, realtime: false, raw: false, loadAddress: undefined,
+  };
+  let image: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string | undefined => inline ?? rest[++i];
+    const noValue = () => { if (inline !== undefined) throw new UsageError(`${flag} takes no value`); };
+    switch (flag) {
+      case '-h': case '--help': return { command: 'help' };
+      case '--engine': {
+        const v = value();
+        if (v === undefined) throw new UsageError('--engine needs a value');
+        if (!(ENGINES as readonly string[]).includes(v)) throw new UsageError(`unknown engine "${v}" (available: ${ENGINES.join(', ')})`);
+        args.engine = v as RunArgs['engine'];
+        break;
+      }
+      case '-m': case '--memory': args.memoryMiB = parseCount(flag, value()); break;
+      case '--max-insns': args.maxInsns = parseCount(flag, value()); break;
+      case '--stats': noValue(); args.stats = true; break;
+      case '--stats-json': {
+        const v = value();
+        if (!v) throw new UsageError('--stats-json needs a file name');
+        args.statsJson = v;
+        break;
+      }
+      case '--trace': noValue(); args.trace = true; break;
+      case '--realtime': noValue(); args.realtime = true; break;
+      case '--raw': noValue(); args.raw = true; break;
+      case '--load-address': args.loadAddress = parseAddress(flag, value()); break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"; try "rvwasm --help"`);
+        if (image !== undefined) throw new UsageError(`only one image may be given (got "${image}" and "${arg}")`);
+        image = arg;
+    }
+  }
+  if (image === undefined) throw new UsageError('run needs an image file: rvwasm run <image>');
+  if (args.loadAddress !== undefined && !args.raw) throw new UsageError('--load-address only applies with --raw');
+  args.image = image;
+  return args;
+}

@@ -1,0 +1,270 @@
+// The reference interpreter: fetch, decode (cached by instruction bits), execute, one
+// instruction at a time, with precise exceptions and interrupts checked between
+// instructions. Plain on purpose: it is the oracle for the JIT.
+import { decode } from '../isa/decode.js';
+import type { Insn } from '../isa/insn.js';
+import { Op } from '../isa/opcodes.js';
+import { CAUSE, MSTATUS, PRIV } from '../isa/csr-numbers.js';
+import type { Board } from '../machine/board.js';
+import { CsrOp, executeCsr, type CsrEnvironment } from '../machine/csr-file.js';
+import { NO_RESERVATION, SLOT } from '../machine/hart-state.js';
+import type { Hart } from '../machine/hart.js';
+import { TrapSignal, enterTrap, pendingInterrupt, raise, returnFromMachine, returnFromSupervisor } from '../machine/trap.js';
+import { Access } from '../mmu/sv39.js';
+import { alu, amoResult, branchTaken } from './alu.js';
+import { InterpMemory } from './memory.js';
+
+/** Why run() returned. */
+export enum StopReason {
+  /** The instruction limit was reached. */
+  Limit,
+  /** The hart executed WFI with no interrupt pending: the monitor may skip time. */
+  Idle,
+  /** Someone set hart.stopRequested (guest exit, device). */
+  Requested,
+}
+
+export interface TraceSink {
+  (pc: bigint, insn: Insn, priv: number): void;
+}
+
+const DECODE_CACHE_LIMIT = 1 << 16;
+
+export class Interpreter {
+  private readonly s: BigUint64Array;
+  private readonly hart: Hart;
+  private readonly mem: InterpMemory;
+  private readonly decoded = new Map<number, Insn>();
+  /** Counters kept as numbers while running; flushed to the state block by sync(). */
+  private executed = 0;
+  private retired = 0;
+  trace: TraceSink | null = null;
+  /** Exceptions taken, indexed by cause; interrupts taken, indexed by interrupt number. */
+  readonly exceptionCounts: number[] = new Array(16).fill(0);
+  readonly interruptCounts: number[] = new Array(16).fill(0);
+
+  constructor(board: Board, private readonly csr: CsrEnvironment) {
+    this.hart = board.hart;
+    this.s = board.hart.state;
+    this.mem = new InterpMemory(board.bus, this.s, () => this.sync());
+  }
+
+  /** Executes at most `limit` instructions. */
+  run(limit: number): StopReason {
+    const s = this.s;
+    const hart = this.hart;
+    this.executed = Number(s[SLOT.executed]);
+    this.retired = Number(s[SLOT.retired]);
+    const end = this.executed + limit;
+    let reason = StopReason.Limit;
+    try {
+      while (this.executed < end) {
+        if (hart.interruptsDirty) this.checkInterrupts();
+        if (hart.stopRequested) { reason = StopReason.Requested; break; }
+        const pc = s[SLOT.pc];
+        let insn: Insn | undefined;
+        try {
+          const raw = this.mem.fetch(pc);
+          insn = this.decoded.get(raw);
+          if (insn === undefined) insn = this.decodeAndCache(raw);
+          if (this.trace) this.trace(pc, insn, Number(s[SLOT.priv]));
+          const idle = this.execute(insn, pc);
+          this.executed++;
+          this.retired++;
+          if (idle) { reason = StopReason.Idle; break; }
+        } catch (e) {
+          if (!(e instanceof TrapSignal)) throw e;
+          this.executed++;
+          this.takeException(e, insn, pc);
+        }
+      }
+      if (hart.stopRequested) reason = StopReason.Requested;
+    } finally {
+      this.sync();
+    }
+    return reason;
+  }
+
+  /** Writes the running counters back to the state block. */
+  sync(): void {
+    this.s[SLOT.executed] = BigInt(this.executed);
+    this.s[SLOT.retired] = BigInt(this.retired);
+  }
+
+  private decodeAndCache(raw: number): Insn {
+    if (this.decoded.size >= DECODE_CACHE_LIMIT) this.decoded.clear();
+    const insn = decode(raw);
+    this.decoded.set(raw, insn);
+    return insn;
+  }
+
+  private checkInterrupts(): void {
+    this.hart.interruptsDirty = false;
+    const irq = pendingInterrupt(this.s);
+    if (irq < 0) return;
+    this.interruptCounts[irq]++;
+    this.sync();
+    enterTrap(this.s, irq, 0n, true, this.s[SLOT.pc]);
+    this.privilegeChanged();
+  }
+
+  private takeException(e: TrapSignal, insn: Insn | undefined, pc: bigint): void {
+    // Illegal-instruction traps report the instruction bits in xtval.
+    const tval = e.cause === CAUSE.ILLEGAL_INSTRUCTION ? BigInt(insn?.raw ?? 0) : e.tval;
+    this.exceptionCounts[e.cause]++;
+    this.sync();
+    enterTrap(this.s, e.cause, tval, false, pc);
+    this.privilegeChanged();
+  }
+
+  private privilegeChanged(): void {
+    this.hart.interruptsDirty = true;
+    this.hart.translationEpoch++;
+  }
+
+  private setRd(rd: number, v: bigint): void {
+    if (rd !== 0) this.s[rd] = v;
+  }
+
+  /** Executes one instruction at pc. Returns true when it was a WFI that should idle. */
+  private execute(insn: Insn, pc: bigint): boolean {
+    const s = this.s;
+    const { op, rd, rs1, rs2 } = insn;
+    let next = pc + BigInt(insn.len);
+    switch (op) {
+      case Op.LUI: this.setRd(rd, BigInt.asUintN(64, BigInt(insn.imm))); break;
+      case Op.AUIPC: this.setRd(rd, BigInt.asUintN(64, pc + BigInt(insn.imm))); break;
+      case Op.JAL:
+        this.setRd(rd, next);
+        next = BigInt.asUintN(64, pc + BigInt(insn.imm));
+        break;
+      case Op.JALR: {
+        const target = BigInt.asUintN(64, s[rs1] + BigInt(insn.imm)) & ~1n;
+        this.setRd(rd, next);
+        next = target;
+        break;
+      }
+      case Op.BEQ: case Op.BNE: case Op.BLT: case Op.BGE: case Op.BLTU: case Op.BGEU:
+        if (branchTaken(op, s[rs1], s[rs2])) next = BigInt.asUintN(64, pc + BigInt(insn.imm));
+        break;
+      case Op.LB: this.setRd(rd, sext(this.mem.load(addr(s[rs1], insn.imm), 1), 8)); break;
+      case Op.LH: this.setRd(rd, sext(this.mem.load(addr(s[rs1], insn.imm), 2), 16)); break;
+      case Op.LW: this.setRd(rd, sext(this.mem.load(addr(s[rs1], insn.imm), 4), 32)); break;
+      case Op.LD: this.setRd(rd, this.mem.load(addr(s[rs1], insn.imm), 8)); break;
+      case Op.LBU: this.setRd(rd, this.mem.load(addr(s[rs1], insn.imm), 1)); break;
+      case Op.LHU: this.setRd(rd, this.mem.load(addr(s[rs1], insn.imm), 2)); break;
+      case Op.LWU: this.setRd(rd, this.mem.load(addr(s[rs1], insn.imm), 4)); break;
+      case Op.SB: this.mem.store(addr(s[rs1], insn.imm), 1, s[rs2]); break;
+      case Op.SH: this.mem.store(addr(s[rs1], insn.imm), 2, s[rs2]); break;
+      case Op.SW: this.mem.store(addr(s[rs1], insn.imm), 4, s[rs2]); break;
+      case Op.SD: this.mem.store(addr(s[rs1], insn.imm), 8, s[rs2]); break;
+      case Op.ADDI: case Op.SLTI: case Op.SLTIU: case Op.XORI: case Op.ORI: case Op.ANDI:
+      case Op.SLLI: case Op.SRLI: case Op.SRAI: case Op.ADDIW: case Op.SLLIW: case Op.SRLIW: case Op.SRAIW:
+        this.setRd(rd, alu(op, s[rs1], BigInt.asUintN(64, BigInt(insn.imm)))!);
+        break;
+      case Op.FENCE: case Op.FENCE_I: break; // one hart, no caches: ordering and coherence are free
+      case Op.ECALL: raise(CAUSE.USER_ECALL + Number(s[SLOT.priv]));
+      // falls through: raise() never returns
+      case Op.EBREAK: raise(CAUSE.BREAKPOINT, pc);
+      // falls through
+      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
+        this.executeCsrInsn(insn);
+        break;
+      case Op.MRET:
+        if (Number(s[SLOT.priv]) !== PRIV.M) raise(CAUSE.ILLEGAL_INSTRUCTION);
+        returnFromMachine(s);
+        this.privilegeChanged();
+        return false;
+      case Op.SRET: {
+        const priv = Number(s[SLOT.priv]);
+        if (priv < PRIV.S || (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TSR))) raise(CAUSE.ILLEGAL_INSTRUCTION);
+        returnFromSupervisor(s);
+        this.privilegeChanged();
+        return false;
+      }
+      case Op.WFI: {
+        const priv = Number(s[SLOT.priv]);
+        if (priv === PRIV.U || (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TW))) raise(CAUSE.ILLEGAL_INSTRUCTION);
+        s[SLOT.pc] = next;
+        return (s[SLOT.mip] & s[SLOT.mie]) === 0n;
+      }
+      case Op.SFENCE_VMA: {
+        const priv = Number(s[SLOT.priv]);
+        if (priv === PRIV.U || (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TVM))) raise(CAUSE.ILLEGAL_INSTRUCTION);
+        this.hart.translationEpoch++;
+        break;
+      }
+      case Op.LR_W: case Op.LR_D: this.loadReserved(insn); break;
+      case Op.SC_W: case Op.SC_D: this.storeConditional(insn); break;
+      case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W: case Op.AMOOR_W:
+      case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W:
+      case Op.AMOSWAP_D: case Op.AMOADD_D: case Op.AMOXOR_D: case Op.AMOAND_D: case Op.AMOOR_D:
+      case Op.AMOMIN_D: case Op.AMOMAX_D: case Op.AMOMINU_D: case Op.AMOMAXU_D:
+        this.atomic(insn);
+        break;
+      case Op.ILLEGAL: raise(CAUSE.ILLEGAL_INSTRUCTION);
+      // falls through
+      default: {
+        const v = alu(op, s[rs1], s[rs2]);
+        if (v === undefined) throw new Error(`interpreter has no case for ${Op[op]}`);
+        this.setRd(rd, v);
+      }
+    }
+    s[SLOT.pc] = next;
+    return false;
+  }
+
+  private executeCsrInsn(insn: Insn): void {
+    const { op, rd, rs1 } = insn;
+    const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI;
+    const kind = op === Op.CSRRW || op === Op.CSRRWI ? CsrOp.RW : op === Op.CSRRS || op === Op.CSRRSI ? CsrOp.RS : CsrOp.RC;
+    const src = immediate ? BigInt(rs1) : this.s[rs1];
+    const writes = kind === CsrOp.RW || rs1 !== 0;
+    const reads = kind !== CsrOp.RW || rd !== 0;
+    this.sync();
+    const old = executeCsr(this.csr, kind, insn.csr, src, Number(this.s[SLOT.priv]), writes, reads);
+    this.setRd(rd, old);
+  }
+
+  private loadReserved(insn: Insn): void {
+    const size = insn.op === Op.LR_W ? 4 : 8;
+    const vaddr = this.s[insn.rs1];
+    if ((vaddr & BigInt(size - 1)) !== 0n) raise(CAUSE.MISALIGNED_LOAD, vaddr);
+    const pa = this.mem.translateData(vaddr, Access.Load);
+    const v = this.mem.loadPhysical(pa, size, vaddr, Access.Load);
+    this.s[SLOT.reservation] = BigInt(pa);
+    this.setRd(insn.rd, size === 4 ? sext(v, 32) : v);
+  }
+
+  private storeConditional(insn: Insn): void {
+    const size = insn.op === Op.SC_W ? 4 : 8;
+    const vaddr = this.s[insn.rs1];
+    if ((vaddr & BigInt(size - 1)) !== 0n) raise(CAUSE.MISALIGNED_STORE, vaddr);
+    const pa = this.mem.translateData(vaddr, Access.Store);
+    const ok = this.s[SLOT.reservation] === BigInt(pa);
+    this.s[SLOT.reservation] = NO_RESERVATION;
+    if (ok) this.mem.storePhysical(pa, size, this.s[insn.rs2], vaddr);
+    this.setRd(insn.rd, ok ? 0n : 1n);
+  }
+
+  private atomic(insn: Insn): void {
+    const width = insn.op <= Op.AMOMAXU_W ? 32 : 64;
+    const size = width / 8 as 4 | 8;
+    const vaddr = this.s[insn.rs1];
+    if ((vaddr & BigInt(size - 1)) !== 0n) raise(CAUSE.MISALIGNED_STORE, vaddr);
+    // AMOs need write permission and report store/AMO faults.
+    const pa = this.mem.translateData(vaddr, Access.Store);
+    const old = this.mem.loadPhysical(pa, size, vaddr, Access.Store);
+    const src = this.s[insn.rs2];
+    this.mem.storePhysical(pa, size, amoResult(insn.op, old, src, width), vaddr);
+    this.setRd(insn.rd, width === 32 ? sext(old, 32) : old);
+  }
+}
+
+function addr(base: bigint, imm: number): bigint {
+  return BigInt.asUintN(64, base + BigInt(imm));
+}
+
+function sext(v: bigint, bits: number): bigint {
+  return BigInt.asUintN(64, BigInt.asIntN(bits, v));
+}

@@ -1,0 +1,82 @@
+// The interpreter's path to guest memory: alignment check, Sv39 translation at the
+// effective privilege (MPRV), then the physical bus. Faults become TrapSignals.
+import { CAUSE, MSTATUS, PRIV } from '../isa/csr-numbers.js';
+import { readRam, writeRam, type AccessSize, type Bus } from '../machine/bus.js';
+import { SLOT } from '../machine/hart-state.js';
+import { raise } from '../machine/trap.js';
+import { Access, accessFaultCause, translate } from '../mmu/sv39.js';
+
+export class InterpMemory {
+  constructor(
+    private readonly bus: Bus,
+    private readonly s: BigUint64Array,
+    /** Called before a device access, so devices see up-to-date counters. */
+    private readonly beforeDeviceAccess: () => void,
+  ) {}
+
+  /** The privilege loads and stores use: MPP when M-mode sets MPRV. */
+  dataPrivilege(): number {
+    const priv = Number(this.s[SLOT.priv]);
+    if (priv === PRIV.M && (this.s[SLOT.mstatus] & MSTATUS.MPRV)) return Number((this.s[SLOT.mstatus] & MSTATUS.MPP) >> 11n);
+    return priv;
+  }
+
+  translateData(vaddr: bigint, access: Access.Load | Access.Store): number {
+    return translate(this.bus, vaddr, access, this.dataPrivilege(), this.s[SLOT.satp], this.s[SLOT.mstatus]);
+  }
+
+  /** Zero-extended load. `access` is Load, or Store for AMOs (which need write permission). */
+  load(vaddr: bigint, size: AccessSize): bigint {
+    if (size > 1 && (vaddr & BigInt(size - 1)) !== 0n) raise(CAUSE.MISALIGNED_LOAD, vaddr);
+    return this.loadPhysical(this.translateData(vaddr, Access.Load), size, vaddr, Access.Load);
+  }
+
+  store(vaddr: bigint, size: AccessSize, value: bigint): void {
+    if (size > 1 && (vaddr & BigInt(size - 1)) !== 0n) raise(CAUSE.MISALIGNED_STORE, vaddr);
+    this.storePhysical(this.translateData(vaddr, Access.Store), size, value, vaddr);
+  }
+
+  loadPhysical(paddr: number, size: AccessSize, vaddr: bigint, access: Access): bigint {
+    const off = this.bus.ramOffset(paddr, size);
+    if (off >= 0) return readRam(this.bus.view, off, size);
+    this.beforeDeviceAccess();
+    const v = this.bus.read(paddr, size);
+    if (v === undefined) raise(accessFaultCause(access), vaddr);
+    return v;
+  }
+
+  storePhysical(paddr: number, size: AccessSize, value: bigint, vaddr: bigint): void {
+    const off = this.bus.ramOffset(paddr, size);
+    if (off >= 0 && !this.bus.watched(paddr, size)) {
+      writeRam(this.bus.view, off, size, value);
+      return;
+    }
+    this.beforeDeviceAccess();
+    if (!this.bus.write(paddr, size, value)) raise(CAUSE.STORE_ACCESS, vaddr);
+  }
+
+  /**
+   * Fetches the instruction at pc: 16 bits, or 32 when the low bits say so. A 32-bit
+   * instruction may straddle a page boundary; each half is translated on its own, and a
+   * fault on the second half reports pc + 2.
+   */
+  fetch(pc: bigint): number {
+    const priv = Number(this.s[SLOT.priv]);
+    const satp = this.s[SLOT.satp];
+    const mstatus = this.s[SLOT.mstatus];
+    const pa = translate(this.bus, pc, Access.Fetch, priv, satp, mstatus);
+    const off = this.bus.ramOffset(pa, 2);
+    if (off < 0) raise(CAUSE.FETCH_ACCESS, pc);
+    const lo = this.bus.view.getUint16(off, true);
+    if ((lo & 3) !== 3) return lo;
+    let hiOff: number;
+    if ((pc & 0xfffn) !== 0xffen) {
+      hiOff = this.bus.ramOffset(pa + 2, 2);
+    } else {
+      const pa2 = translate(this.bus, pc + 2n, Access.Fetch, priv, satp, mstatus);
+      hiOff = this.bus.ramOffset(pa2, 2);
+    }
+    if (hiOff < 0) raise(CAUSE.FETCH_ACCESS, pc + 2n);
+    return (lo | (this.bus.view.getUint16(hiOff, true) << 16)) >>> 0;
+  }
+}

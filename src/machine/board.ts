@@ -1,0 +1,91 @@
+// The virt-board subset: one hart, DRAM, CLINT, UART, the syscon finisher and (when the
+// image asks for it) HTIF, all over one WebAssembly.Memory. Also loads guest images.
+import { Bus } from './bus.js';
+import { HostClock, InstructionClock, type Clock } from './clock.js';
+import { Clint } from './devices/clint.js';
+import { Htif } from './devices/htif.js';
+import { Syscon, type PowerEvent } from './devices/syscon.js';
+import { Uart } from './devices/uart.js';
+import type { ElfImage } from './elf.js';
+import { Hart } from './hart.js';
+import { GuestImageError } from './image-error.js';
+import { MAX_RAM_MIB, RAM_OFFSET, WASM_PAGE } from './layout.js';
+
+export interface BoardOptions {
+  ramMiB: number;
+  /** mtime from the host clock instead of the instruction count. */
+  realtime: boolean;
+  /** Guest console output (UART, HTIF): fd 1 or 2. */
+  output(fd: number, bytes: Uint8Array): void;
+  /** The guest asked to stop: finisher, HTIF exit. */
+  power(event: PowerEvent): void;
+}
+
+export class Board {
+  readonly memory: WebAssembly.Memory;
+  readonly hart: Hart;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  readonly clint: Clint;
+  readonly uart: Uart;
+  htif: Htif | undefined;
+
+  constructor(private readonly options: BoardOptions) {
+    const { ramMiB } = options;
+    if (!Number.isInteger(ramMiB) || ramMiB < 1 || ramMiB > MAX_RAM_MIB) {
+      throw new RangeError(`memory size must be a whole number of MiB from 1 to ${MAX_RAM_MIB}, got ${ramMiB}`);
+    }
+    const ramBytes = ramMiB * 1024 * 1024;
+    const pages = (RAM_OFFSET + ramBytes) / WASM_PAGE;
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    this.hart = new Hart(this.memory);
+    this.bus = new Bus(this.memory, ramBytes);
+    this.clock = options.realtime ? new HostClock() : new InstructionClock(this.hart.state);
+    this.clint = new Clint(this.hart, this.clock);
+    const oneByte = new Uint8Array(1);
+    this.uart = new Uart((b) => { oneByte[0] = b; options.output(1, oneByte); });
+    this.bus.attach(this.clint);
+    this.bus.attach(this.uart);
+    this.bus.attach(new Syscon(options.power));
+  }
+
+  /** Copies an image's segments into RAM, points the hart at its entry and wires HTIF. */
+  load(image: ElfImage, name: string): void {
+    for (const seg of image.segments) {
+      const end = seg.paddr + seg.memSize;
+      if (seg.paddr < BigInt(this.bus.ramBase) || end > BigInt(this.bus.ramEnd)) {
+        throw new GuestImageError(
+          `${name}: segment at 0x${seg.paddr.toString(16)}-0x${end.toString(16)} lies outside RAM ` +
+          `0x${this.bus.ramBase.toString(16)}-0x${this.bus.ramEnd.toString(16)} (try a larger -m)`);
+      }
+    }
+    for (const seg of image.segments) {
+      const paddr = Number(seg.paddr);
+      const off = this.bus.ramOffset(paddr, Number(seg.memSize));
+      this.bus.bytes.fill(0, off, off + Number(seg.memSize));
+      this.bus.writeBytes(paddr, seg.data);
+    }
+    this.hart.reset(image.entry);
+    this.hart.setReg(10, 0n); // a0 = hartid
+    this.attachHtif(image, name);
+  }
+
+  private attachHtif(image: ElfImage, name: string): void {
+    const tohost = image.symbols.get('tohost');
+    const fromhost = image.symbols.get('fromhost');
+    this.htif = undefined;
+    this.bus.watchStores(null);
+    if (tohost === undefined) return;
+    const inRam = (a: bigint) => this.bus.ramOffset(Number(a), 8) >= 0 && a < 2n ** 53n;
+    if (!inRam(tohost) || (fromhost !== undefined && !inRam(fromhost))) {
+      throw new GuestImageError(`${name}: the tohost/fromhost symbols are not in RAM`);
+    }
+    const htif = new Htif(this.bus, Number(tohost), fromhost === undefined ? undefined : Number(fromhost), {
+      exit: (code) => this.options.power(code === 0 ? { kind: 'pass' } : { kind: 'fail', code }),
+      output: (fd, bytes) => this.options.output(fd, bytes),
+    });
+    this.htif = htif;
+    this.bus.watchStores(htif);
+  }
+}
+

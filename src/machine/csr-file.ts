@@ -1,0 +1,223 @@
+// The CSR file: which CSRs exist, who may access them, and every side effect of reading
+// or writing one. This is the single home of CSR semantics: the interpreter, the
+// monitor's trap path and the JIT's callouts all go through executeCsr().
+import { CAUSE, CSR, MSTATUS, PRIV, csrIsReadOnly, csrMinPrivilege } from '../isa/csr-numbers.js';
+import { SLOT } from './hart-state.js';
+import { raise } from './trap.js';
+
+/** What a CSR access may need from outside the hart state block. */
+export interface CsrEnvironment {
+  readonly state: BigUint64Array;
+  /** The CLINT's mtime, for the time CSR. */
+  mtime(): bigint;
+  /** satp, mstatus.MPRV/SUM/MXR/MPP or privilege changed: cached translations are stale. */
+  translationChanged(): void;
+  /** mie, mip, mideleg or an xIE bit changed: pending interrupts must be re-evaluated. */
+  interruptsChanged(): void;
+}
+
+const MASK64 = 0xffff_ffff_ffff_ffffn;
+/** RV64 (MXL=2) with A, C, I, M, S, U. */
+export const MISA_VALUE = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
+/** UXL and SXL are fixed at 2 (64-bit). */
+const XLEN_FIELDS = (2n << 32n) | (2n << 34n);
+const MSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP |
+  MSTATUS.MPP | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
+const SSTATUS_VISIBLE = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.UBE | MSTATUS.SPP | MSTATUS.VS | MSTATUS.FS |
+  MSTATUS.XS | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.UXL | MSTATUS.SD;
+const SSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.SUM | MSTATUS.MXR;
+/** Exceptions that may be delegated: all defined causes except ecall from M. */
+const MEDELEG_WRITABLE = 0b1011_0011_1111_1111n;
+const S_INTERRUPTS = (1n << 1n) | (1n << 5n) | (1n << 9n);
+const ALL_INTERRUPTS = S_INTERRUPTS | (1n << 3n) | (1n << 7n) | (1n << 11n);
+/** Bits of mip that M-mode software may write; MSIP, MTIP and MEIP come from devices. */
+const MIP_WRITABLE = S_INTERRUPTS;
+const SIP_WRITABLE = 1n << 1n;
+const ENVCFG_WRITABLE = 1n; // FIOM only: no Zicbo*, Svpbmt or Sstc
+const SATP_MODE_BARE = 0n;
+const SATP_MODE_SV39 = 8n;
+const PMPADDR_MASK = (1n << 54n) - 1n;
+
+/** Which privilege levels' counteren bits gate a counter read (cycle, time, instret, hpm). */
+function checkCounterAccess(s: BigUint64Array, num: number, priv: number): void {
+  const bit = 1n << BigInt(num - CSR.cycle);
+  if (priv < PRIV.M && (s[SLOT.mcounteren] & bit) === 0n) illegal();
+  if (priv < PRIV.S && (s[SLOT.scounteren] & bit) === 0n) illegal();
+}
+
+function illegal(): never {
+  // The engine fills mtval with the instruction bits (see InsnBits in the callers).
+  raise(CAUSE.ILLEGAL_INSTRUCTION);
+}
+
+function isHpm(num: number, base: number): boolean {
+  return num >= base && num <= base + 28;
+}
+
+/** Reads a CSR. Throws an illegal-instruction TrapSignal if it does not exist here. */
+export function readCsr(env: CsrEnvironment, num: number, priv: number): bigint {
+  const s = env.state;
+  switch (num) {
+    case CSR.cycle: case CSR.time: case CSR.instret:
+      checkCounterAccess(s, num, priv);
+      if (num === CSR.time) return env.mtime();
+      return num === CSR.cycle ? cycleValue(s) : instretValue(s);
+    case CSR.mcycle: return cycleValue(s);
+    case CSR.minstret: return instretValue(s);
+    case CSR.sstatus: return s[SLOT.mstatus] & SSTATUS_VISIBLE;
+    case CSR.sie: return s[SLOT.mie] & s[SLOT.mideleg];
+    case CSR.sip: return s[SLOT.mip] & s[SLOT.mideleg];
+    case CSR.stvec: return s[SLOT.stvec];
+    case CSR.scounteren: return s[SLOT.scounteren];
+    case CSR.senvcfg: return s[SLOT.senvcfg];
+    case CSR.sscratch: return s[SLOT.sscratch];
+    case CSR.sepc: return s[SLOT.sepc];
+    case CSR.scause: return s[SLOT.scause];
+    case CSR.stval: return s[SLOT.stval];
+    case CSR.satp:
+      if (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TVM)) illegal();
+      return s[SLOT.satp];
+    case CSR.mvendorid: case CSR.marchid: case CSR.mimpid: case CSR.mhartid: case CSR.mconfigptr:
+      return 0n;
+    case CSR.mstatus: return s[SLOT.mstatus];
+    case CSR.misa: return MISA_VALUE;
+    case CSR.medeleg: return s[SLOT.medeleg];
+    case CSR.mideleg: return s[SLOT.mideleg];
+    case CSR.mie: return s[SLOT.mie];
+    case CSR.mip: return s[SLOT.mip];
+    case CSR.mtvec: return s[SLOT.mtvec];
+    case CSR.mcounteren: return s[SLOT.mcounteren];
+    case CSR.menvcfg: return s[SLOT.menvcfg];
+    case CSR.mcountinhibit: return s[SLOT.mcountinhibit];
+    case CSR.mscratch: return s[SLOT.mscratch];
+    case CSR.mepc: return s[SLOT.mepc];
+    case CSR.mcause: return s[SLOT.mcause];
+    case CSR.mtval: return s[SLOT.mtval];
+    // Sdtrig with no triggers: tselect is hard-wired to 0 and tdata1 reads type 0
+    // ("no trigger here"), which is how firmware and tests learn there are none.
+    case CSR.tselect: case CSR.tdata1: case CSR.tdata2: case CSR.tdata3: return 0n;
+    case CSR.tinfo: return 1n; // only type 0 (none) is "supported"
+  }
+  if (isHpm(num, CSR.hpmcounter3)) { checkCounterAccess(s, num, priv); return 0n; }
+  if (isHpm(num, CSR.mhpmcounter3) || isHpm(num, CSR.mhpmevent3)) return 0n;
+  if (num >= CSR.pmpcfg0 && num <= CSR.pmpcfg15 && (num & 1) === 0) return s[SLOT.pmpcfg + num - CSR.pmpcfg0];
+  if (num >= CSR.pmpaddr0 && num <= CSR.pmpaddr63) return s[SLOT.pmpaddr + num - CSR.pmpaddr0];
+  return illegal();
+}
+
+function cycleValue(s: BigUint64Array): bigint {
+  return (s[SLOT.executed] + s[SLOT.cycleOffset]) & MASK64;
+}
+function instretValue(s: BigUint64Array): bigint {
+  return (s[SLOT.retired] + s[SLOT.instretOffset]) & MASK64;
+}
+
+/**
+ * Writes a CSR, applying its WARL rules and side effects. The caller has already
+ * checked that the CSR exists, is writable and is accessible (readCsr + checkAccess).
+ */
+function writeCsr(env: CsrEnvironment, num: number, value: bigint): void {
+  const s = env.state;
+  switch (num) {
+    case CSR.mstatus: {
+      const old = s[SLOT.mstatus];
+      let v = (old & ~MSTATUS_WRITABLE) | (value & MSTATUS_WRITABLE);
+      if (((v & MSTATUS.MPP) >> 11n) === 2n) v = (v & ~MSTATUS.MPP) | (old & MSTATUS.MPP); // MPP=2 is reserved
+      setStatus(env, v);
+      return;
+    }
+    case CSR.sstatus:
+      setStatus(env, (s[SLOT.mstatus] & ~SSTATUS_WRITABLE) | (value & SSTATUS_WRITABLE));
+      return;
+    case CSR.medeleg: s[SLOT.medeleg] = value & MEDELEG_WRITABLE; return;
+    case CSR.mideleg: s[SLOT.mideleg] = value & S_INTERRUPTS; env.interruptsChanged(); return;
+    case CSR.mie: s[SLOT.mie] = value & ALL_INTERRUPTS; env.interruptsChanged(); return;
+    case CSR.mip: s[SLOT.mip] = (s[SLOT.mip] & ~MIP_WRITABLE) | (value & MIP_WRITABLE); env.interruptsChanged(); return;
+    case CSR.sie: {
+      const m = s[SLOT.mideleg];
+      s[SLOT.mie] = (s[SLOT.mie] & ~m) | (value & m);
+      env.interruptsChanged();
+      return;
+    }
+    case CSR.sip: {
+      const m = s[SLOT.mideleg] & SIP_WRITABLE;
+      s[SLOT.mip] = (s[SLOT.mip] & ~m) | (value & m);
+      env.interruptsChanged();
+      return;
+    }
+    case CSR.mtvec: s[SLOT.mtvec] = legalTvec(value); return;
+    case CSR.stvec: s[SLOT.stvec] = legalTvec(value); return;
+    case CSR.mepc: s[SLOT.mepc] = value & ~1n; return;
+    case CSR.sepc: s[SLOT.sepc] = value & ~1n; return;
+    case CSR.mcause: s[SLOT.mcause] = value; return;
+    case CSR.scause: s[SLOT.scause] = value; return;
+    case CSR.mtval: s[SLOT.mtval] = value; return;
+    case CSR.stval: s[SLOT.stval] = value; return;
+    case CSR.mscratch: s[SLOT.mscratch] = value; return;
+    case CSR.sscratch: s[SLOT.sscratch] = value; return;
+    case CSR.mcounteren: s[SLOT.mcounteren] = value & 0xffff_ffffn; return;
+    case CSR.scounteren: s[SLOT.scounteren] = value & 0xffff_ffffn; return;
+    case CSR.menvcfg: s[SLOT.menvcfg] = value & ENVCFG_WRITABLE; return;
+    case CSR.senvcfg: s[SLOT.senvcfg] = value & ENVCFG_WRITABLE; return;
+    // A stub: the bits are stored (CY, IR, HPM3..31) but counting never stops.
+    case CSR.mcountinhibit: s[SLOT.mcountinhibit] = value & 0xffff_fffdn; return;
+    // The write takes precedence over the writing instruction's own increment, so the
+    // offset is taken against the count after this instruction retires.
+    case CSR.mcycle: s[SLOT.cycleOffset] = (value - s[SLOT.executed] - 1n) & MASK64; return;
+    case CSR.minstret: s[SLOT.instretOffset] = (value - s[SLOT.retired] - 1n) & MASK64; return;
+    case CSR.satp: {
+      const mode = value >> 60n;
+      // WARL: an unsupported mode leaves satp unchanged (Linux probes Sv57/Sv48 this way).
+      if (mode !== SATP_MODE_BARE && mode !== SATP_MODE_SV39) return;
+      s[SLOT.satp] = value;
+      env.translationChanged();
+      return;
+    }
+  }
+  if (num >= CSR.pmpcfg0 && num <= CSR.pmpcfg15) { s[SLOT.pmpcfg + num - CSR.pmpcfg0] = value; return; }
+  if (num >= CSR.pmpaddr0 && num <= CSR.pmpaddr63) { s[SLOT.pmpaddr + num - CSR.pmpaddr0] = value & PMPADDR_MASK; return; }
+  // Everything else that exists is read-only zero or ignores writes (hpm counters and
+  // events, trigger registers): WARL with a single legal value.
+}
+
+function setStatus(env: CsrEnvironment, value: bigint): void {
+  const s = env.state;
+  const old = s[SLOT.mstatus];
+  s[SLOT.mstatus] = value | XLEN_FIELDS;
+  const changed = old ^ s[SLOT.mstatus];
+  if (changed & (MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.MPP)) env.translationChanged();
+  if (changed & (MSTATUS.MIE | MSTATUS.SIE)) env.interruptsChanged();
+}
+
+/** Direct (0) and vectored (1) are the legal modes; a reserved mode is replaced by direct. */
+function legalTvec(value: bigint): bigint {
+  const mode = value & 3n;
+  return (value & ~3n) | (mode < 2n ? mode : 0n);
+}
+
+/** The CSR instruction forms, as the decoder names them. */
+export enum CsrOp { RW, RS, RC }
+
+/**
+ * Executes one Zicsr instruction's CSR side: returns the old value (what rd receives).
+ * `src` is rs1's value or the zero-extended immediate; `writes` is false for
+ * csrrs/csrrc with rs1 = x0 (or uimm = 0), which must not write (or trap as a write).
+ * `reads` is false for csrrw/csrrwi with rd = x0, which must not read.
+ */
+export function executeCsr(env: CsrEnvironment, op: CsrOp, num: number, src: bigint, priv: number, writes: boolean, reads: boolean): bigint {
+  if (priv < csrMinPrivilege(num)) illegal();
+  if (writes && csrIsReadOnly(num)) illegal();
+  // Reading validates existence and access rules even when the value is not needed.
+  const old = readCsr(env, num, priv);
+  if (writes) {
+    const value = op === CsrOp.RW ? src : op === CsrOp.RS ? old | src : old & ~src;
+    writeCsr(env, num, value & MASK64);
+  }
+  return reads ? old : 0n;
+}
+
+/** The state a hart has after reset, as far as the CSR file is concerned. */
+export function resetCsrs(s: BigUint64Array): void {
+  s[SLOT.mstatus] = XLEN_FIELDS;
+  s[SLOT.priv] = BigInt(PRIV.M);
+}

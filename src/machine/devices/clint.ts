@@ -1,0 +1,60 @@
+// CLINT (SiFive core-local interruptor) as on the virt board: msip, mtimecmp and mtime
+// for hart 0. It drives mip.MSIP and mip.MTIP.
+import { IRQ } from '../../isa/csr-numbers.js';
+import type { AccessSize, MmioDevice } from '../bus.js';
+import type { Clock } from '../clock.js';
+import type { Hart } from '../hart.js';
+
+export const CLINT_BASE = 0x0200_0000;
+const MSIP = 0x0000;
+const MTIMECMP = 0x4000;
+const MTIME = 0xbff8;
+
+export class Clint implements MmioDevice {
+  readonly name = 'clint';
+  readonly base = CLINT_BASE;
+  readonly size = 0x1_0000;
+  private msip = 0;
+  /** Reset value: never fires until software programs it. */
+  mtimecmp = 0xffff_ffff_ffff_ffffn;
+
+  constructor(private readonly hart: Hart, readonly clock: Clock) {}
+
+  read(offset: number, size: AccessSize): bigint {
+    if (offset >= MSIP && offset < MSIP + 4) return fieldRead(BigInt(this.msip), offset - MSIP, size);
+    if (offset >= MTIMECMP && offset < MTIMECMP + 8) return fieldRead(this.mtimecmp, offset - MTIMECMP, size);
+    if (offset >= MTIME && offset < MTIME + 8) return fieldRead(this.clock.mtime(), offset - MTIME, size);
+    return 0n;
+  }
+
+  write(offset: number, size: AccessSize, value: bigint): void {
+    if (offset >= MSIP && offset < MSIP + 4) {
+      this.msip = Number(fieldWrite(BigInt(this.msip), offset - MSIP, size, value) & 1n);
+      this.hart.setInterruptLine(IRQ.MSI, this.msip !== 0);
+    } else if (offset >= MTIMECMP && offset < MTIMECMP + 8) {
+      this.mtimecmp = fieldWrite(this.mtimecmp, offset - MTIMECMP, size, value);
+      this.updateTimer();
+    } else if (offset >= MTIME && offset < MTIME + 8) {
+      this.clock.setMtime(fieldWrite(this.clock.mtime(), offset - MTIME, size, value));
+      this.updateTimer();
+    }
+  }
+
+  /** Re-evaluates mip.MTIP against the current time. */
+  updateTimer(): void {
+    this.hart.setInterruptLine(IRQ.MTI, this.clock.mtime() >= this.mtimecmp);
+  }
+}
+
+/** Reads `size` bytes at byte `at` of a 64-bit register. */
+function fieldRead(reg: bigint, at: number, size: AccessSize): bigint {
+  const bits = BigInt(size * 8);
+  return (reg >> BigInt(at * 8)) & ((1n << bits) - 1n);
+}
+
+/** Replaces `size` bytes at byte `at` of a 64-bit register. */
+function fieldWrite(reg: bigint, at: number, size: AccessSize, value: bigint): bigint {
+  const shift = BigInt(at * 8);
+  const mask = ((1n << BigInt(size * 8)) - 1n) << shift;
+  return ((reg & ~mask) | ((value << shift) & mask)) & 0xffff_ffff_ffff_ffffn;
+}

@@ -1,0 +1,32 @@
+// The hart state block: the one layout of guest CPU state in linear memory. Both the
+// TypeScript engines and (later) the Wasm code generator read offsets from here, so a
+// field has exactly one home. Every slot is 8 bytes; values are stored as raw 64-bit
+// patterns (read through a BigUint64Array).
+
+/** Slot indices (multiply by 8 for the byte offset). x0..x31 are slots 0..31. */
+export const SLOT = {
+  pc: 32,
+  priv: 33,
+  // machine-mode CSRs
+  mstatus: 34, medeleg: 35, mideleg: 36, mie: 37, mip: 38, mtvec: 39, mscratch: 40,
+  mepc: 41, mcause: 42, mtval: 43, mcounteren: 44, menvcfg: 45, mcountinhibit: 46,
+  // supervisor-mode CSRs (sstatus, sie and sip are views of the machine ones)
+  stvec: 47, sscratch: 48, sepc: 49, scause: 50, stval: 51, scounteren: 52, senvcfg: 53,
+  satp: 54,
+  // counters: cycle = executed + cycleOffset, instret = retired + instretOffset
+  executed: 55, retired: 56, cycleOffset: 57, instretOffset: 58,
+  // LR/SC reservation: the physical address, or all ones when there is none
+  reservation: 59,
+  // the instruction budget of the current slice (counted down by the engines)
+  budget: 60,
+  // PMP WARL storage: pmpcfg0..15 (only even ones exist on RV64), pmpaddr0..63
+  pmpcfg: 64,
+  pmpaddr: 80,
+  // debug trigger selection (Sdtrig stub: no triggers, see csr-file.ts)
+  tselect: 144,
+} as const;
+
+export const STATE_SLOTS = 160;
+export const STATE_BYTES = STATE_SLOTS * 8;
+
+export const NO_RESERVATION = 0xffff_ffff_ffff_ffffn;

@@ -1,0 +1,50 @@
+// A hart: its state block in linear memory plus the two flags the engines poll between
+// instructions. The flags live here (not in each engine) so devices and CSR writes can
+// raise them without knowing which engine runs.
+import { STATE_SLOTS, SLOT, NO_RESERVATION } from './hart-state.js';
+import { resetCsrs } from './csr-file.js';
+import { STATE_OFFSET } from './layout.js';
+
+export class Hart {
+  readonly state: BigUint64Array;
+  /** Set when something may have made an interrupt pending or enabled; cleared by the engine after it checks. */
+  interruptsDirty = true;
+  /** Set when the run loop must regain control at the next instruction boundary (guest exit, HTIF, device). */
+  stopRequested = false;
+  /** Bumped whenever cached translations become stale (satp, MPRV/SUM/MXR, sfence.vma). */
+  translationEpoch = 0;
+
+  constructor(memory: WebAssembly.Memory) {
+    this.state = new BigUint64Array(memory.buffer, STATE_OFFSET, STATE_SLOTS);
+    this.reset(0n);
+  }
+
+  reset(pc: bigint): void {
+    this.state.fill(0n);
+    resetCsrs(this.state);
+    this.state[SLOT.pc] = pc;
+    this.state[SLOT.reservation] = NO_RESERVATION;
+    this.interruptsDirty = true;
+    this.translationEpoch++;
+  }
+
+  get pc(): bigint { return this.state[SLOT.pc]; }
+  set pc(v: bigint) { this.state[SLOT.pc] = BigInt.asUintN(64, v); }
+  get priv(): number { return Number(this.state[SLOT.priv]); }
+
+  reg(i: number): bigint { return this.state[i]; }
+  setReg(i: number, v: bigint): void { if (i !== 0) this.state[i] = BigInt.asUintN(64, v); }
+
+  /** A device drives an interrupt-pending bit of mip (MSIP, MTIP, MEIP, SEIP). */
+  setInterruptLine(irq: number, level: boolean): void {
+    const bit = 1n << BigInt(irq);
+    const mip = this.state[SLOT.mip];
+    const next = level ? mip | bit : mip & ~bit;
+    if (next !== mip) {
+      this.state[SLOT.mip] = next;
+      this.interruptsDirty = true;
+    }
+  }
+
+  get executed(): bigint { return this.state[SLOT.executed]; }
+}

@@ -1,0 +1,58 @@
+// The run summary behind --stats and --stats-json: exact event counts plus host timing.
+import { SLOT } from '../machine/hart-state.js';
+import type { VirtualMachine } from './vm.js';
+
+const EXCEPTION_NAMES: Record<number, string> = {
+  0: 'misaligned-fetch', 1: 'fetch-access', 2: 'illegal-instruction', 3: 'breakpoint',
+  4: 'misaligned-load', 5: 'load-access', 6: 'misaligned-store', 7: 'store-access',
+  8: 'ecall-u', 9: 'ecall-s', 11: 'ecall-m', 12: 'fetch-page-fault', 13: 'load-page-fault',
+  15: 'store-page-fault',
+};
+const INTERRUPT_NAMES: Record<number, string> = {
+  1: 'supervisor-software', 3: 'machine-software', 5: 'supervisor-timer', 7: 'machine-timer',
+  9: 'supervisor-external', 11: 'machine-external',
+};
+
+export interface RunStats {
+  engine: string;
+  instructions: { executed: number; retired: number };
+  exceptions: Record<string, number>;
+  interrupts: Record<string, number>;
+  hostSeconds: number;
+  mips: number;
+}
+
+export function collectStats(vm: VirtualMachine): RunStats {
+  const s = vm.board.hart.state;
+  const executed = Number(s[SLOT.executed]);
+  const seconds = vm.wallMillis / 1000;
+  return {
+    engine: 'interp',
+    instructions: { executed, retired: Number(s[SLOT.retired]) },
+    exceptions: named(vm.interp.exceptionCounts, EXCEPTION_NAMES),
+    interrupts: named(vm.interp.interruptCounts, INTERRUPT_NAMES),
+    hostSeconds: seconds,
+    mips: seconds > 0 ? executed / seconds / 1e6 : 0,
+  };
+}
+
+function named(counts: number[], names: Record<number, string>): Record<string, number> {
+  const out: Record<string, number> = {};
+  counts.forEach((n, i) => { if (n > 0) out[names[i] ?? `cause-${i}`] = n; });
+  return out;
+}
+
+export function formatStats(st: RunStats): string {
+  const lines = [
+    `engine               ${st.engine}`,
+    `instructions         ${st.instructions.executed} executed, ${st.instructions.retired} retired`,
+    `host time            ${st.hostSeconds.toFixed(3)} s (${st.mips.toFixed(2)} MIPS)`,
+  ];
+  const list = (title: string, r: Record<string, number>) => {
+    const entries = Object.entries(r);
+    lines.push(`${title.padEnd(21)}${entries.length === 0 ? 'none' : entries.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  };
+  list('exceptions', st.exceptions);
+  list('interrupts', st.interrupts);
+  return lines.join('\n');
+}

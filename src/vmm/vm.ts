@@ -1,0 +1,109 @@
+// The monitor's run loop: runs the engine in slices bounded by the instruction limit and
+// the next timer event, services HTIF, idles on WFI, and records why the run ended.
+import { IRQ } from '../isa/csr-numbers.js';
+import { Board, type BoardOptions } from '../machine/board.js';
+import type { CsrEnvironment } from '../machine/csr-file.js';
+import type { PowerEvent } from '../machine/devices/syscon.js';
+import { parseElf } from '../machine/elf.js';
+import { SLOT } from '../machine/hart-state.js';
+import { rawImage } from '../machine/raw-image.js';
+import { Interpreter, StopReason } from '../interp/interpreter.js';
+
+/** How a run ended. */
+export type RunOutcome =
+  | { kind: 'exit'; code: number }
+  | { kind: 'limit' }
+  | { kind: 'reset' }
+  | { kind: 'halted'; message: string };
+
+export interface VmOptions extends Omit<BoardOptions, 'power'> {}
+
+/** Instructions per slice when nothing else bounds it: how often the monitor looks up. */
+const SLICE = 1 << 20;
+
+export class VirtualMachine {
+  readonly board: Board;
+  readonly interp: Interpreter;
+  readonly csrEnv: CsrEnvironment;
+  private outcome: RunOutcome | null = null;
+  /** Host time spent in run(), for MIPS figures. */
+  wallMillis = 0;
+
+  constructor(options: VmOptions) {
+    this.board = new Board({ ...options, power: (e) => this.power(e) });
+    const { hart, clock } = this.board;
+    this.csrEnv = {
+      state: hart.state,
+      mtime: () => clock.mtime(),
+      translationChanged: () => { hart.translationEpoch++; },
+      interruptsChanged: () => { hart.interruptsDirty = true; },
+    };
+    this.interp = new Interpreter(this.board, this.csrEnv);
+  }
+
+  loadElf(bytes: Uint8Array, name: string): void {
+    this.board.load(parseElf(bytes, name), name);
+    this.outcome = null;
+  }
+
+  loadRaw(bytes: Uint8Array, address: bigint, name: string): void {
+    this.board.load(rawImage(bytes, address, name), name);
+    this.outcome = null;
+  }
+
+  private power(event: PowerEvent): void {
+    if (event.kind === 'pass') this.outcome = { kind: 'exit', code: 0 };
+    else if (event.kind === 'fail') this.outcome = { kind: 'exit', code: event.code };
+    else this.outcome = { kind: 'reset' };
+    this.board.hart.stopRequested = true;
+  }
+
+  /** Runs until the guest exits or `maxInsns` more instructions have executed. */
+  run(maxInsns = Infinity): RunOutcome {
+    const { hart, clint } = this.board;
+    const start = performance.now();
+    const stopAt = Number(hart.executed) + maxInsns;
+    try {
+      while (this.outcome === null) {
+        const executed = Number(hart.executed);
+        if (executed >= stopAt) return { kind: 'limit' };
+        clint.updateTimer();
+        let slice = Math.min(SLICE, stopAt - executed);
+        const untilTimer = this.board.clock.instructionsUntil(clint.mtimecmp);
+        if (untilTimer !== null && untilTimer > 0n && untilTimer < BigInt(slice)) slice = Number(untilTimer);
+        const reason = this.interp.run(slice);
+        if (this.board.htif?.pending) this.board.htif.poll();
+        // A stop request without an outcome (a device wanting attention) is served now.
+        if (this.outcome === null) hart.stopRequested = false;
+        if (reason === StopReason.Idle && this.outcome === null) {
+          const halted = this.idle();
+          if (halted) return halted;
+        }
+      }
+      return this.outcome;
+    } finally {
+      this.wallMillis += performance.now() - start;
+    }
+  }
+
+  /** WFI with nothing pending: move time to the next event, or report that none can come. */
+  private idle(): RunOutcome | null {
+    const { hart, clint, clock } = this.board;
+    const mie = hart.state[SLOT.mie];
+    const timerCanWake = (mie & (1n << BigInt(IRQ.MTI))) !== 0n && clint.mtimecmp !== 0xffff_ffff_ffff_ffffn;
+    if (timerCanWake) {
+      if (clock.realtime) sleepUntil(() => clock.mtime() >= clint.mtimecmp);
+      else clock.skipTo(clint.mtimecmp);
+      clint.updateTimer();
+      return null;
+    }
+    // No device interrupt is wired that could end this wait (single hart, no PLIC yet).
+    return { kind: 'halted', message: `guest halted: WFI at pc 0x${(hart.pc - 4n).toString(16)} with no interrupt that could wake it` };
+  }
+}
+
+/** Blocks the thread in short sleeps until `ready()` (realtime WFI). */
+function sleepUntil(ready: () => boolean): void {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  while (!ready()) Atomics.wait(cell, 0, 0, 1);
+}
