@@ -17,7 +17,9 @@
  * - `entry` is e_entry unchanged (a virtual address). For the usual bare-metal image
  *   vaddr == paddr; a loader that loads by paddr an image whose vaddr differs (a Linux
  *   vmlinux) must translate the entry through the segment that contains it.
- * - Segment `data` is a copy, independent of the input buffer.
+ * - Segment `data` is a view into the input (subarray), not a copy: the parser's work stays
+ *   linear in the file size even when segments share file bytes, and the loader copies
+ *   the bytes into guest memory anyway. Do not mutate the input while an image is in use.
  * - Symbols: defined (st_shndx != SHN_UNDEF, != SHN_COMMON), named, not STT_SECTION or
  *   STT_FILE, and not RISC-V mapping symbols ($x..., $d). When one name occurs twice (two
  *   file-local statics), a global wins over a weak, a weak over a local, otherwise the
@@ -38,7 +40,7 @@ export interface ElfSegment {
   paddr: bigint;
   /** Virtual address (p_vaddr). */
   vaddr: bigint;
-  /** The file bytes, length p_filesz (a copy); bytes from there up to memSize are zero. */
+  /** The file bytes, length p_filesz (a view into the parsed buffer); bytes from there up to memSize are zero. */
   data: Uint8Array;
   /** p_memsz, > 0 and >= data.length. */
   memSize: bigint;
@@ -315,7 +317,7 @@ class ElfParser {
         this.fail(`segment ${i} runs past the end of the 64-bit address space (virtual address ${hex(vaddr)}, size ${hex(memsz)})`);
       }
       const start = Number(offset);
-      const data = filesz === 0n ? new Uint8Array(0) : this.bytes.slice(start, start + Number(filesz));
+      const data = filesz === 0n ? this.bytes.subarray(0, 0) : this.bytes.subarray(start, start + Number(filesz));
       loadables.push({ index: i, segment: { paddr, vaddr, data, memSize: memsz, flags: flags & (PF_X | PF_W | PF_R) } });
     }
     if (loadables.length === 0) this.fail('no loadable segment (no PT_LOAD program header with a non-zero memory size)');
@@ -396,6 +398,27 @@ class ElfParser {
     const strStart = Number(strtab.offset);
     const strSize = Number(strtab.size);
     const strings = this.bytes.subarray(strStart, strStart + strSize);
+    // Where each name ends, found by binary search over the NUL positions: scanning from
+    // every name's start would be quadratic for a table whose names all point into one
+    // long string.
+    const nuls: number[] = [];
+    for (let p = strings.indexOf(0); p >= 0; p = strings.indexOf(0, p + 1)) nuls.push(p);
+    const nameEnd = (from: number): number => {
+      let lo = 0;
+      let hi = nuls.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (nuls[mid]! < from) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < nuls.length ? nuls[lo]! : -1;
+    };
+    // Names may share bytes (ld stores "foo" as the tail of "_foo"), but in a real file
+    // the names decoded add up to about the table's size. This cap keeps the work and the
+    // resulting map linear in the file size whatever the symbols point at.
+    const nameBudget = 4 * strSize + 0x10000;
+    let decodedBytes = 0;
+
     const decoder = new TextDecoder('utf-8');
     const rank = new Map<string, number>();
     const count = Number(symtab.size / BigInt(SYM_SIZE));
@@ -405,20 +428,25 @@ class ElfParser {
       const nameOffset = this.u32(at);
       const info = this.u8(at + 4);
       const shndx = this.u16(at + 6);
-      let name = '';
-      if (nameOffset !== 0) {
-        if (nameOffset >= strSize) {
-          this.fail(`symbol ${s}: its name starts at byte ${nameOffset} of a ${strSize}-byte string table`);
-        }
-        const end = strings.indexOf(0, nameOffset);
-        if (end < 0) this.fail(`symbol ${s}: its name is not NUL-terminated within the string table`);
-        name = decoder.decode(strings.subarray(nameOffset, end));
+      if (nameOffset === 0) continue; // no name
+      if (nameOffset >= strSize) {
+        this.fail(`symbol ${s}: its name starts at byte ${nameOffset} of a ${strSize}-byte string table`);
       }
+      const end = nameEnd(nameOffset);
+      if (end < 0) this.fail(`symbol ${s}: its name is not NUL-terminated within the string table`);
 
       const bind = info >> 4;
       const type = info & 0xf;
-      if (name === '' || shndx === SHN_UNDEF || shndx === SHN_COMMON) continue;
+      if (end === nameOffset || shndx === SHN_UNDEF || shndx === SHN_COMMON) continue;
       if (type === STT_SECTION || type === STT_FILE) continue;
+      decodedBytes += end - nameOffset;
+      if (decodedBytes > nameBudget) {
+        this.fail(
+          `symbol ${s}: the symbol names overlap far more than a linker would make them ` +
+            `(over ${nameBudget} bytes of names from a ${strSize}-byte string table); the symbol table is corrupt`,
+        );
+      }
+      const name = decoder.decode(strings.subarray(nameOffset, end));
       if (bind === STB_LOCAL && (name.startsWith('$x') || name === '$d' || name.startsWith('$d.'))) continue;
 
       const r = bind === STB_LOCAL ? 0 : bind === STB_WEAK ? 1 : 2;

@@ -1,7 +1,7 @@
 /**
  * A raw binary (a flat image such as OpenSBI's fw_jump.bin or a Linux `Image`) described
  * in the same shape as a parsed ELF: one RWX segment at the load address, entry = load
- * address, no symbols.
+ * address, no symbols. As with parseElf, the segment's data is the input itself, not a copy.
  */
 import type { ElfImage } from './elf.js';
 import { guestImageError } from './image-error.js';
@@ -23,7 +23,7 @@ export function rawImage(bytes: Uint8Array, loadAddress: bigint, fileName?: stri
   }
   return {
     entry: loadAddress,
-    segments: [{ paddr: loadAddress, vaddr: loadAddress, data: bytes.slice(), memSize: size, flags: 7 }],
+    segments: [{ paddr: loadAddress, vaddr: loadAddress, data: bytes, memSize: size, flags: 7 }],
     symbols: new Map(),
   };
 }

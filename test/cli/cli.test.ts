@@ -1,0 +1,117 @@
+// The command line as a user meets it: exit statuses, one-line errors, options.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addi, auipc, finisher, sd, spin, words } from '../helpers/asm.js';
+import { buildElf, EH, setU16, setU8 } from '../helpers/elf-writer.js';
+
+const CLI = join(__dirname, '../../dist/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'rvwasm-cli-'));
+
+function rvwasm(...args: string[]) {
+  const res = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input: '' });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+function file(name: string, bytes: Uint8Array | string): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+function program(code: Uint8Array, extra: Parameters<typeof buildElf>[0] = { segments: [] }): Uint8Array {
+  return buildElf({ ...extra, segments: [{ vaddr: 0x8000_0000n, data: code, flags: 5 }, ...extra.segments] }).bytes;
+}
+
+/** Bad input: exit 2 with exactly one line on stderr and no stack trace. */
+function expectUsageError(res: ReturnType<typeof rvwasm>, pattern: RegExp) {
+  expect(res.status).toBe(2);
+  const lines = res.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^rvwasm: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(res.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('rvwasm CLI', () => {
+  it('prints help', () => {
+    const res = rvwasm('--help');
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/Usage:/);
+    expect(res.stdout).toMatch(/--max-insns/);
+    expect(rvwasm('run', '--help').status).toBe(0);
+  });
+
+  it('passes the guest exit code through (finisher)', () => {
+    expect(rvwasm('run', file('pass.elf', program(finisher(0x5555)))).status).toBe(0);
+    expect(rvwasm('run', file('fail.elf', program(finisher(0x3333 | (7 << 16))))).status).toBe(7);
+  });
+
+  it('follows the HTIF convention when the image has tohost', () => {
+    // auipc t0, 0; addi t0, t0, 0x100 -> tohost; t1 = value; sd t1, 0(t0); spin
+    const code = (value: number) => words(auipc(5, 0), addi(5, 5, 0x100), addi(6, 0, value), sd(6, 5, 0), spin());
+    const image = (value: number) => program(code(value), {
+      segments: [{ vaddr: 0x8000_0100n, data: new Uint8Array(16), flags: 6 }],
+      symbols: [{ name: 'tohost', value: 0x8000_0100n }, { name: 'fromhost', value: 0x8000_0108n }],
+    });
+    expect(rvwasm('run', file('htif-pass.elf', image(1))).status).toBe(0);
+    expect(rvwasm('run', file('htif-fail.elf', image((5 << 1) | 1))).status).toBe(5);
+  });
+
+  it('exits 124 when --max-insns runs out', () => {
+    const res = rvwasm('run', file('spin.elf', program(words(spin()))), '--max-insns', '1000', '--stats-json', join(dir, 's.json'));
+    expect(res.status).toBe(124);
+    expect(res.stderr).toMatch(/--max-insns/);
+    const stats = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    expect(stats.instructions.executed).toBe(1000);
+    expect(stats.outcome.kind).toBe('limit');
+  });
+
+  it('prints --stats and --trace on stderr', () => {
+    const res = rvwasm('run', file('t.elf', program(finisher(0x5555))), '--trace', '--stats');
+    expect(res.status).toBe(0);
+    expect(res.stderr).toMatch(/^M 0000000080000000: 001002b7  lui\s+t0,0x100$/m);
+    expect(res.stderr).toMatch(/instructions\s+4 executed/);
+  });
+
+  it('loads raw binaries at an address', () => {
+    expect(rvwasm('run', '--raw', file('raw.bin', finisher(0x5555))).status).toBe(0);
+    expect(rvwasm('run', '--raw', '--load-address', '0x80100000', file('raw2.bin', finisher(0x5555))).status).toBe(0);
+  });
+
+  it('rejects bad options with one line and status 2', () => {
+    const ok = file('ok.elf', program(finisher(0x5555)));
+    expectUsageError(rvwasm(), /no command/);
+    expectUsageError(rvwasm('frobnicate'), /unknown command/);
+    expectUsageError(rvwasm('run'), /needs an image/);
+    expectUsageError(rvwasm('run', ok, '--bogus'), /unknown option "--bogus"/);
+    expectUsageError(rvwasm('run', ok, '--engine', 'magic'), /unknown engine "magic"/);
+    expectUsageError(rvwasm('run', ok, '--max-insns', 'lots'), /whole number/);
+    expectUsageError(rvwasm('run', ok, '--max-insns'), /needs a value/);
+    expectUsageError(rvwasm('run', ok, '-m', '0'), /memory size/);
+    expectUsageError(rvwasm('run', ok, '-m', '999999'), /memory size/);
+    expectUsageError(rvwasm('run', ok, ok), /only one image/);
+    expectUsageError(rvwasm('run', ok, '--load-address', '0x1000'), /only applies with --raw/);
+    expectUsageError(rvwasm('run', ok, '--stats=yes'), /takes no value/);
+  });
+
+  it('rejects bad images with one line and status 2', () => {
+    const good = program(finisher(0x5555));
+    expectUsageError(rvwasm('run', join(dir, 'missing.elf')), /no such file/);
+    mkdirSync(join(dir, 'adir'), { recursive: true });
+    expectUsageError(rvwasm('run', join(dir, 'adir')), /is a directory/);
+    expectUsageError(rvwasm('run', file('empty.elf', new Uint8Array(0))), /empty/);
+    expectUsageError(rvwasm('run', file('trunc.elf', good.slice(0, 70))), /truncated/);
+    expectUsageError(rvwasm('run', file('text.elf', 'hello, world\n')), /not an ELF/i);
+    const wrongClass = good.slice(); setU8(wrongClass, EH.class, 1);
+    expectUsageError(rvwasm('run', file('class.elf', wrongClass)), /32-bit/);
+    const wrongMachine = good.slice(); setU16(wrongMachine, EH.machine, 62);
+    expectUsageError(rvwasm('run', file('machine.elf', wrongMachine)), /not a RISC-V/);
+    const low = buildElf({ segments: [{ vaddr: 0x1000n, data: finisher(0x5555) }] }).bytes;
+    expectUsageError(rvwasm('run', file('low.elf', low)), /outside RAM/);
+    const big = buildElf({ segments: [{ vaddr: 0x8000_0000n, data: finisher(0x5555), memSize: 2n * 1024n * 1024n }] }).bytes;
+    expectUsageError(rvwasm('run', file('big.elf', big), '-m', '1'), /outside RAM/);
+  });
+});
