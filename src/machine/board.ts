@@ -65,7 +65,7 @@ export class Board {
       this.bus.bytes.fill(0, off, off + Number(seg.memSize));
       this.bus.writeBytes(paddr, seg.data);
     }
-    this.hart.reset(image.entry);
+    this.hart.reset(entryPhysical(image));
     this.hart.setReg(10, 0n); // a0 = hartid
     this.attachHtif(image, name);
   }
@@ -89,3 +89,9 @@ export class Board {
   }
 }
 
+
+/** The entry point is a virtual address; the hart starts with translation off. */
+function entryPhysical(image: ElfImage): bigint {
+  const seg = image.segments.find((s) => image.entry >= s.vaddr && image.entry < s.vaddr + s.memSize);
+  return seg ? image.entry - seg.vaddr + seg.paddr : image.entry;
+}
