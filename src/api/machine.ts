@@ -15,6 +15,11 @@ export interface MachineOptions {
   engine?: 'interp';
   /** mtime from the host clock instead of the instruction count (non-deterministic). */
   realtime?: boolean;
+  /**
+   * Misaligned loads and stores: 'allow' (default) completes them as hardware with
+   * Zicclsm does; 'trap' raises address-misaligned so firmware can emulate them.
+   */
+  misaligned?: 'allow' | 'trap';
   /** Receives guest console output (UART and HTIF); fd is 1 or 2. Default: discarded. */
   output?: (fd: number, bytes: Uint8Array) => void;
 }
@@ -48,6 +53,7 @@ export class Machine {
     this.vm = new VirtualMachine({
       ramMiB: options.memoryMiB ?? DEFAULT_RAM_MIB,
       realtime: options.realtime ?? false,
+      misaligned: options.misaligned ?? 'allow',
       output: options.output ?? (() => {}),
     });
   }

@@ -16,6 +16,7 @@ export interface RunArgs {
   statsJson: string | undefined;
   trace: boolean;
   realtime: boolean;
+  misaligned: 'allow' | 'trap';
   raw: boolean;
   loadAddress: bigint | undefined;
 }
@@ -38,6 +39,8 @@ Options for run:
   --trace                 print every executed instruction (pc, bits, disassembly) on stderr
   --realtime              mtime follows the host clock (default: derived from the
                           instruction count, 10 instructions per 100 ns tick, deterministic)
+  --misaligned <policy>   misaligned loads/stores: allow (default; they complete) or
+                          trap (address-misaligned exceptions, for firmware to emulate)
   --raw                   the image is a raw binary, not an ELF
   --load-address <addr>   where --raw loads and starts (default 0x80000000)
 
@@ -71,7 +74,7 @@ export function parseArgs(argv: string[]): Args {
 
   const args: RunArgs = {
     command: 'run', image: '', engine: 'interp', memoryMiB: undefined, maxInsns: undefined,
-    stats: false, statsJson: undefined, trace: false, realtime: false, raw: false, loadAddress: undefined,
+    stats: false, statsJson: undefined, trace: false, realtime: false, misaligned: 'allow', raw: false, loadAddress: undefined,
   };
   let image: string | undefined;
   for (let i = 0; i < rest.length; i++) {
@@ -102,6 +105,12 @@ export function parseArgs(argv: string[]): Args {
       case '--trace': noValue(); args.trace = true; break;
       case '--realtime': noValue(); args.realtime = true; break;
       case '--raw': noValue(); args.raw = true; break;
+      case '--misaligned': {
+        const v = value();
+        if (v !== 'allow' && v !== 'trap') throw new UsageError(`--misaligned expects allow or trap, got "${v ?? ''}"`);
+        args.misaligned = v;
+        break;
+      }
       case '--load-address': args.loadAddress = parseAddress(flag, value()); break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"; try "rvwasm --help"`);

@@ -45,6 +45,7 @@ async function run(args: RunArgs): Promise<number> {
     engine: args.engine,
     memoryMiB: args.memoryMiB,
     realtime: args.realtime,
+    misaligned: args.misaligned,
     output: (fd, data) => (fd === 2 ? stderr : stdout).write(data),
   });
   if (args.raw) machine.loadRaw(bytes, args.loadAddress, args.image);

@@ -12,7 +12,7 @@ import type { Hart } from '../machine/hart.js';
 import { TrapSignal, enterTrap, pendingInterrupt, raise, returnFromMachine, returnFromSupervisor } from '../machine/trap.js';
 import { Access } from '../mmu/sv39.js';
 import { alu, amoResult, branchTaken } from './alu.js';
-import { InterpMemory } from './memory.js';
+import { InterpMemory, type MisalignedPolicy } from './memory.js';
 
 /** Why run() returned. */
 export enum StopReason {
@@ -43,10 +43,10 @@ export class Interpreter {
   readonly exceptionCounts: number[] = new Array(16).fill(0);
   readonly interruptCounts: number[] = new Array(16).fill(0);
 
-  constructor(board: Board, private readonly csr: CsrEnvironment) {
+  constructor(board: Board, private readonly csr: CsrEnvironment, misaligned: MisalignedPolicy = 'allow') {
     this.hart = board.hart;
     this.s = board.hart.state;
-    this.mem = new InterpMemory(board.bus, this.s, () => this.sync());
+    this.mem = new InterpMemory(board.bus, this.s, () => this.sync(), misaligned);
   }
 
   /** Executes at most `limit` instructions. */

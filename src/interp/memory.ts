@@ -6,12 +6,21 @@ import { SLOT } from '../machine/hart-state.js';
 import { raise } from '../machine/trap.js';
 import { Access, accessFaultCause, translate } from '../mmu/sv39.js';
 
+/**
+ * What a misaligned load or store does. 'allow': it completes, byte by byte, as on hardware
+ * with Zicclsm (each page translated on its own; only RAM, a device access faults).
+ * 'trap': it raises address-misaligned, for firmware that emulates such accesses itself.
+ * AMOs, LR and SC always raise address-misaligned.
+ */
+export type MisalignedPolicy = 'allow' | 'trap';
+
 export class InterpMemory {
   constructor(
     private readonly bus: Bus,
     private readonly s: BigUint64Array,
     /** Called before a device access, so devices see up-to-date counters. */
     private readonly beforeDeviceAccess: () => void,
+    private readonly misaligned: MisalignedPolicy,
   ) {}
 
   /** The privilege loads and stores use: MPP when M-mode sets MPRV. */
@@ -25,15 +34,53 @@ export class InterpMemory {
     return translate(this.bus, vaddr, access, this.dataPrivilege(), this.s[SLOT.satp], this.s[SLOT.mstatus]);
   }
 
-  /** Zero-extended load. `access` is Load, or Store for AMOs (which need write permission). */
+  /** Zero-extended load. */
   load(vaddr: bigint, size: AccessSize): bigint {
-    if (size > 1 && (vaddr & BigInt(size - 1)) !== 0n) raise(CAUSE.MISALIGNED_LOAD, vaddr);
+    if (size > 1 && (vaddr & BigInt(size - 1)) !== 0n) return this.loadMisaligned(vaddr, size);
     return this.loadPhysical(this.translateData(vaddr, Access.Load), size, vaddr, Access.Load);
   }
 
   store(vaddr: bigint, size: AccessSize, value: bigint): void {
-    if (size > 1 && (vaddr & BigInt(size - 1)) !== 0n) raise(CAUSE.MISALIGNED_STORE, vaddr);
+    if (size > 1 && (vaddr & BigInt(size - 1)) !== 0n) return this.storeMisaligned(vaddr, size, value);
     this.storePhysical(this.translateData(vaddr, Access.Store), size, value, vaddr);
+  }
+
+  /**
+   * The RAM offsets of each byte of a misaligned access. Translating byte by byte makes a
+   * fault report the first byte of the page that faulted, as the spec asks for accesses
+   * that straddle pages; all bytes are checked before anything is written.
+   */
+  private misalignedOffsets(vaddr: bigint, size: number, access: Access.Load | Access.Store): number[] {
+    const offsets: number[] = [];
+    for (let i = 0; i < size; i++) {
+      const va = BigInt.asUintN(64, vaddr + BigInt(i));
+      const off = this.bus.ramOffset(this.translateData(va, access), 1);
+      // Devices are not expected to handle split accesses: report an access fault.
+      if (off < 0) raise(accessFaultCause(access), vaddr);
+      offsets.push(off);
+    }
+    return offsets;
+  }
+
+  private loadMisaligned(vaddr: bigint, size: AccessSize): bigint {
+    if (this.misaligned === 'trap') raise(CAUSE.MISALIGNED_LOAD, vaddr);
+    const offsets = this.misalignedOffsets(vaddr, size, Access.Load);
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.bus.bytes[offsets[i]]);
+    return v;
+  }
+
+  private storeMisaligned(vaddr: bigint, size: AccessSize, value: bigint): void {
+    if (this.misaligned === 'trap') raise(CAUSE.MISALIGNED_STORE, vaddr);
+    const offsets = this.misalignedOffsets(vaddr, size, Access.Store);
+    const paddr = this.translateData(vaddr, Access.Store);
+    if (this.bus.watched(paddr, size)) {
+      // HTIF's tohost must see the store as one; it is in RAM, so write() accepts it.
+      this.beforeDeviceAccess();
+      for (let i = 0; i < size; i++) this.bus.write(this.translateData(BigInt.asUintN(64, vaddr + BigInt(i)), Access.Store), 1, value >> BigInt(8 * i));
+      return;
+    }
+    for (let i = 0; i < size; i++) this.bus.bytes[offsets[i]] = Number((value >> BigInt(8 * i)) & 0xffn);
   }
 
   loadPhysical(paddr: number, size: AccessSize, vaddr: bigint, access: Access): bigint {

@@ -8,6 +8,7 @@ import { parseElf } from '../machine/elf.js';
 import { SLOT } from '../machine/hart-state.js';
 import { rawImage } from '../machine/raw-image.js';
 import { Interpreter, StopReason } from '../interp/interpreter.js';
+import type { MisalignedPolicy } from '../interp/memory.js';
 
 /** How a run ended. */
 export type RunOutcome =
@@ -16,7 +17,9 @@ export type RunOutcome =
   | { kind: 'reset' }
   | { kind: 'halted'; message: string };
 
-export interface VmOptions extends Omit<BoardOptions, 'power'> {}
+export interface VmOptions extends Omit<BoardOptions, 'power'> {
+  misaligned: MisalignedPolicy;
+}
 
 /** Instructions per slice when nothing else bounds it: how often the monitor looks up. */
 const SLICE = 1 << 20;
@@ -38,7 +41,7 @@ export class VirtualMachine {
       translationChanged: () => { hart.translationEpoch++; },
       interruptsChanged: () => { hart.interruptsDirty = true; },
     };
-    this.interp = new Interpreter(this.board, this.csrEnv);
+    this.interp = new Interpreter(this.board, this.csrEnv, options.misaligned);
   }
 
   loadElf(bytes: Uint8Array, name: string): void {
