@@ -130,7 +130,7 @@ export class Interpreter {
   private execute(insn: Insn, pc: bigint): boolean {
     const s = this.s;
     const { op, rd, rs1, rs2 } = insn;
-    let next = pc + BigInt(insn.len);
+    let next = BigInt.asUintN(64, pc + (insn.len === 2 ? 2n : 4n));
     switch (op) {
       case Op.LUI: this.setRd(rd, BigInt.asUintN(64, BigInt(insn.imm))); break;
       case Op.AUIPC: this.setRd(rd, BigInt.asUintN(64, pc + BigInt(insn.imm))); break;

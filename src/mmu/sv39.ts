@@ -14,7 +14,8 @@ const ACCESS_FAULT = [CAUSE.FETCH_ACCESS, CAUSE.LOAD_ACCESS, CAUSE.STORE_ACCESS]
 const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
 const PPN_MASK = (1n << 44n) - 1n;
 const SATP_MODE_SV39 = 8n;
-const MAX_SAFE = 2 ** 53;
+/** Compared as a BigInt: mixed BigInt/Number comparisons are slow in V8. */
+const MAX_SAFE = 1n << 53n;
 
 /** A guest-physical address as a bus address; anything unrepresentable maps nowhere. */
 export function physical(addr: bigint): number {

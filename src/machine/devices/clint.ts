@@ -33,16 +33,20 @@ export class Clint implements MmioDevice {
       this.hart.setInterruptLine(IRQ.MSI, this.msip !== 0);
     } else if (offset >= MTIMECMP && offset < MTIMECMP + 8) {
       this.mtimecmp = fieldWrite(this.mtimecmp, offset - MTIMECMP, size, value);
-      this.updateTimer();
+      this.updateTimer(true);
     } else if (offset >= MTIME && offset < MTIME + 8) {
       this.clock.setMtime(fieldWrite(this.clock.mtime(), offset - MTIME, size, value));
-      this.updateTimer();
+      this.updateTimer(true);
     }
   }
 
-  /** Re-evaluates mip.MTIP against the current time. */
-  updateTimer(): void {
+  /**
+   * Re-evaluates mip.MTIP against the current time. After a guest write it also asks the
+   * run loop to re-plan its slice, so the interrupt arrives at the exact instruction.
+   */
+  updateTimer(fromGuest = false): void {
     this.hart.setInterruptLine(IRQ.MTI, this.clock.mtime() >= this.mtimecmp);
+    if (fromGuest) this.hart.stopRequested = true;
   }
 }
 
