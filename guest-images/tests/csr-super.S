@@ -40,9 +40,9 @@
 
 TEST_BEGIN csr-super
 /* ------------------------------------------------------------ sstatus view */
-    li a0, SVIEW | MONLY
+    li a0, SVIEW | MONLY & ~MSTATUS_MPRV
     csrs mstatus, a0
-    GO_S                        /* MPP := S; MPRV is cleared by the mret */
+    GO_S                        /* MPP := S */
     csrr a1, sstatus
     CHECKM 1, a1, SVIEW | MONLY | MSTATUS_MPP, SVIEW
     CHECKM 2, a1, MSTATUS_UXL | MSTATUS_SXL, 2 << 32
@@ -176,8 +176,10 @@ TEST_BEGIN csr-super
     csrw satp, s1
     csrr a1, satp
     CHECKR 32, a1, s1
-    li a0, (1 << 60)            /* MODE 1: reserved */
-    or a0, a0, s1
+    la a0, pt_root
+    srli a0, a0, 12
+    li a2, (1 << 60)            /* MODE 1: reserved */
+    or a0, a0, a2
     csrw satp, a0
     csrr a1, satp
     CHECKR 33, a1, s1

@@ -14,13 +14,14 @@
  *   1. save x1..x31 in the save area (xscratch points at it);
  *   2. an ecall with a7 = SYS_FAIL reports a failed check (gp, t5 = got, t6 = expected);
  *      a7 = SYS_GO_M (M handler) / SYS_GO_S (S handler) returns to the next instruction in
- *      M (resp. S) mode; none of these are recorded;
+ *      M (resp. S) mode with MIE (resp. SIE) = 0; none of these are recorded;
  *   3. otherwise the trap is recorded in m_rec / s_rec (count, cause, tval, epc, status,
  *      ip, vector slot, a log of the first 16 causes);
  *   4. a trap nobody expected (REC_ARMED == 0 and no REC_RESUME) fails the test, printing
- *      cause, epc and tval;
+ *      cause, epc and tval; an expected trap uses up one REC_ARMED;
  *   5. REC_HOOK, when set, is called (a0 = cause, a1 = save area, sp = a handler stack);
- *   6. continuation: REC_RESUME (and REC_RESMODE) when set; else an exception skips the
+ *   6. continuation: REC_RESUME (and REC_RESMODE) when set and this trap used up the last
+ *      arm (or nothing was armed); else an exception skips the
  *      faulting instruction (2 or 4 bytes, read through the trapped context's translation);
  *      an interrupt without hook has its source cleared (or its enable bit cleared when
  *      the handler cannot clear the source) so the test does not loop.
@@ -155,6 +156,8 @@ m_ecall:
     bne t0, t1, m_record
     li t0, MSTATUS_MPP
     csrs mstatus, t0
+    li t0, MSTATUS_MPIE         /* arrive with MIE = 0 */
+    csrc mstatus, t0
     addi s3, s3, 4
     csrw mepc, s3
     j m_return
@@ -175,12 +178,16 @@ m_record:
     sd s4, REC_STATUS(s0)
     sd s5, REC_IP(s0)
     sd s6, REC_VEC(s0)
-    ld t0, REC_RESUME(s0)
-    bnez t0, 2f
+    li s8, 1                    /* s8 = REC_RESUME may be used by this trap */
     ld t0, REC_ARMED(s0)
-    beqz t0, m_unexpected
+    beqz t0, 1f
     addi t0, t0, -1
     sd t0, REC_ARMED(s0)
+    beqz t0, 2f
+    li s8, 0                    /* more traps to come: the resume point is for the last */
+    j 2f
+1:  ld t0, REC_RESUME(s0)       /* nothing armed: expected only with a resume point */
+    beqz t0, m_unexpected
 2:  li s7, 0                    /* s7 = a hook ran */
     ld t0, REC_HOOK(s0)
     beqz t0, 3f
@@ -188,7 +195,8 @@ m_record:
     mv a0, s1
     mv a1, s11
     jalr t0
-3:  ld t0, REC_RESUME(s0)
+3:  beqz s8, 4f
+    ld t0, REC_RESUME(s0)
     beqz t0, 4f
     sd zero, REC_RESUME(s0)
     csrw mepc, t0
@@ -251,7 +259,7 @@ m_interrupt:
 1:  li t1, IRQ_MTI
     bne t0, t1, 1f
     li t2, CLINT_MTIMECMP
-    li t3, -1
+    li t3, TIMER_NEVER
     sd t3, 0(t2)
     j m_return
 1:  li t1, IRQ_SEI
@@ -334,6 +342,8 @@ s_ecall:
     bne t0, t1, s_record
     li t0, MSTATUS_SPP
     csrs sstatus, t0
+    li t0, MSTATUS_SPIE         /* arrive with SIE = 0 */
+    csrc sstatus, t0
     addi s3, s3, 4
     csrw sepc, s3
     j s_return
@@ -354,12 +364,16 @@ s_record:
     sd s4, REC_STATUS(s0)
     sd s5, REC_IP(s0)
     sd s6, REC_VEC(s0)
-    ld t0, REC_RESUME(s0)
-    bnez t0, 2f
+    li s8, 1                    /* s8 = REC_RESUME may be used by this trap */
     ld t0, REC_ARMED(s0)
-    beqz t0, s_unexpected
+    beqz t0, 1f
     addi t0, t0, -1
     sd t0, REC_ARMED(s0)
+    beqz t0, 2f
+    li s8, 0                    /* more traps to come: the resume point is for the last */
+    j 2f
+1:  ld t0, REC_RESUME(s0)       /* nothing armed: expected only with a resume point */
+    beqz t0, s_unexpected
 2:  li s7, 0
     ld t0, REC_HOOK(s0)
     beqz t0, 3f
@@ -367,7 +381,8 @@ s_record:
     mv a0, s1
     mv a1, s11
     jalr t0
-3:  ld t0, REC_RESUME(s0)
+3:  beqz s8, 4f
+    ld t0, REC_RESUME(s0)
     beqz t0, 4f
     sd zero, REC_RESUME(s0)
     csrw sepc, t0

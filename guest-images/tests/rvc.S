@@ -24,6 +24,7 @@
 .endm
 
 TEST_BEGIN rvc
+    li a7, 0                 /* the ecall below is not a runtime request */
     .option rvc
 /* ------------------------------------------------------------ quadrant 1: constants */
     c.li a0, 31

@@ -34,6 +34,9 @@
 #define CLINT_MTIME     0x0200bff8
 #define PLIC_BASE       0x0c000000
 #define DRAM_BASE       0x80000000
+/* mtimecmp value meaning "never" (228 years at 10 MHz). Not all ones: QEMU 7.2's ACLINT
+   overflows converting that to nanoseconds and then misses later, nearer deadlines. */
+#define TIMER_NEVER     0x00ffffffffffffff
 
 /* ---------------------------------------------------------------- privilege */
 #define PRV_U 0
@@ -122,7 +125,8 @@
 #define REC_STATUS  32    /* mstatus/sstatus as read on entry (before any change) */
 #define REC_VEC     40    /* vector slot the trap came through (-1 = direct mode entry) */
 #define REC_ARMED   48    /* how many further traps are expected */
-#define REC_RESUME  56    /* when non-zero: continue there instead of skipping (cleared on use) */
+#define REC_RESUME  56    /* when non-zero: the trap that uses up the last arm (or any trap
+                             when nothing is armed) continues there (cleared on use) */
 #define REC_RESMODE 64    /* privilege for REC_RESUME (-1: keep xPP) */
 #define REC_HOOK    72    /* when non-zero: called (jalr) before returning; see runtime.S */
 #define REC_IP      80    /* mip/sip as read on entry */
@@ -346,11 +350,13 @@ test_main:
 .Lgo_u\@:
 .endm
 
-/* From S (or U, or M): back to M-mode at the next instruction (ecall, handled by the M
-   handler without recording). Needs the ecall not delegated and pc identity-mapped. */
+/* From S (or U, or M): back to M-mode at the next instruction, with mstatus.MIE = 0 (ecall,
+   handled by the M handler without recording). Needs the ecall not delegated and pc
+   identity-mapped. */
 .macro GO_M
     li a7, SYS_GO_M
     ecall
+    li a7, 0
 .endm
 
 /* From S: continue at the next instruction in U-mode. */
@@ -363,10 +369,11 @@ test_main:
 .Ls_go_u\@:
 .endm
 
-/* From U: back to S at the next instruction (needs ecall from U delegated to S). */
+/* From U: back to S at the next instruction, with SIE = 0 (needs ecall from U delegated). */
 .macro U_GO_S
     li a7, SYS_GO_S
     ecall
+    li a7, 0
 .endm
 
 /* ---- devices */
@@ -375,10 +382,10 @@ test_main:
     call putchar
 .endm
 
-/* stop the CLINT timer (mtimecmp = max) */
+/* stop the CLINT timer */
 .macro TIMER_OFF
     li t6, CLINT_MTIMECMP
-    li t5, -1
+    li t5, TIMER_NEVER
     sd t5, 0(t6)
 .endm
 

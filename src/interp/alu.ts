@@ -1,6 +1,7 @@
 // Integer semantics of RV64I and M on raw 64-bit patterns (unsigned BigInts). Written
 // straight from the unprivileged spec's definitions, for clarity over speed: this is the
 // oracle the JIT is checked against.
+import { AmoKind } from '../isa/amo.js';
 import { Op } from '../isa/opcodes.js';
 
 const MASK64 = 0xffff_ffff_ffff_ffffn;
@@ -89,20 +90,23 @@ export function branchTaken(op: Op, a: bigint, b: bigint): boolean {
   }
 }
 
-/** The value an AMO stores, given the old memory value and rs2 (both as the access width's pattern). */
-export function amoResult(op: Op, old: bigint, src: bigint, width: 32 | 64): bigint {
-  const signed = (v: bigint) => BigInt.asIntN(width, v);
-  const unsigned = (v: bigint) => BigInt.asUintN(width, v);
-  switch (op) {
-    case Op.AMOSWAP_W: case Op.AMOSWAP_D: return unsigned(src);
-    case Op.AMOADD_W: case Op.AMOADD_D: return unsigned(old + src);
-    case Op.AMOXOR_W: case Op.AMOXOR_D: return unsigned(old ^ src);
-    case Op.AMOAND_W: case Op.AMOAND_D: return unsigned(old & src);
-    case Op.AMOOR_W: case Op.AMOOR_D: return unsigned(old | src);
-    case Op.AMOMIN_W: case Op.AMOMIN_D: return signed(old) < signed(src) ? unsigned(old) : unsigned(src);
-    case Op.AMOMAX_W: case Op.AMOMAX_D: return signed(old) > signed(src) ? unsigned(old) : unsigned(src);
-    case Op.AMOMINU_W: case Op.AMOMINU_D: return unsigned(old) < unsigned(src) ? unsigned(old) : unsigned(src);
-    case Op.AMOMAXU_W: case Op.AMOMAXU_D: return unsigned(old) > unsigned(src) ? unsigned(old) : unsigned(src);
-    default: throw new Error(`not an AMO: ${Op[op]}`);
+/**
+ * The value an AMO (other than CAS) stores, given the old memory value and rs2, both
+ * taken at the access width of `bits`.
+ */
+export function amoResult(kind: AmoKind, old: bigint, src: bigint, bits: number): bigint {
+  const signed = (v: bigint) => BigInt.asIntN(bits, v);
+  const unsigned = (v: bigint) => BigInt.asUintN(bits, v);
+  switch (kind) {
+    case AmoKind.SWAP: return unsigned(src);
+    case AmoKind.ADD: return unsigned(old + src);
+    case AmoKind.XOR: return unsigned(old ^ src);
+    case AmoKind.AND: return unsigned(old & src);
+    case AmoKind.OR: return unsigned(old | src);
+    case AmoKind.MIN: return signed(old) < signed(src) ? unsigned(old) : unsigned(src);
+    case AmoKind.MAX: return signed(old) > signed(src) ? unsigned(old) : unsigned(src);
+    case AmoKind.MINU: return unsigned(old) < unsigned(src) ? unsigned(old) : unsigned(src);
+    case AmoKind.MAXU: return unsigned(old) > unsigned(src) ? unsigned(old) : unsigned(src);
+    default: throw new Error(`not a read-modify-write AMO: ${AmoKind[kind]}`);
   }
 }

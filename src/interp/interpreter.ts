@@ -3,6 +3,7 @@
 // instructions. Plain on purpose: it is the oracle for the JIT.
 import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
+import { AmoKind, amoShape, type AmoShape } from '../isa/amo.js';
 import { Op } from '../isa/opcodes.js';
 import { CAUSE, MSTATUS, PRIV } from '../isa/csr-numbers.js';
 import type { Board } from '../machine/board.js';
@@ -22,7 +23,15 @@ export enum StopReason {
   Idle,
   /** Someone set hart.stopRequested (guest exit, device). */
   Requested,
+  /**
+   * Exceptions keep coming without a single instruction completing (for example the trap
+   * vector itself faults): the hart can never make progress again.
+   */
+  TrapLoop,
 }
+
+/** This many exceptions with no instruction retired in between is a trap loop. */
+export const TRAP_LOOP_LIMIT = 1000;
 
 export interface TraceSink {
   (pc: bigint, insn: Insn, priv: number): void;
@@ -42,6 +51,11 @@ export class Interpreter {
   /** Exceptions taken, indexed by cause; interrupts taken, indexed by interrupt number. */
   readonly exceptionCounts: number[] = new Array(16).fill(0);
   readonly interruptCounts: number[] = new Array(16).fill(0);
+  /** The retired count at the last exception, and how many exceptions came since it changed. */
+  private trapLoopRetired = -1;
+  private trapLoopLength = 0;
+  /** The exception that ended a run with StopReason.TrapLoop. */
+  lastTrap: { cause: number; pc: bigint; tval: bigint } | null = null;
 
   constructor(board: Board, private readonly csr: CsrEnvironment, misaligned: MisalignedPolicy = 'allow') {
     this.hart = board.hart;
@@ -76,9 +90,10 @@ export class Interpreter {
           if (!(e instanceof TrapSignal)) throw e;
           this.executed++;
           this.takeException(e, insn, pc);
+          if (this.inTrapLoop(e, pc)) { reason = StopReason.TrapLoop; break; }
         }
       }
-      if (hart.stopRequested) reason = StopReason.Requested;
+      if (hart.stopRequested && reason !== StopReason.TrapLoop) reason = StopReason.Requested;
     } finally {
       this.sync();
     }
@@ -115,6 +130,15 @@ export class Interpreter {
     this.sync();
     enterTrap(this.s, e.cause, tval, false, pc);
     this.privilegeChanged();
+  }
+
+  private inTrapLoop(e: TrapSignal, pc: bigint): boolean {
+    if (this.retired !== this.trapLoopRetired) {
+      this.trapLoopRetired = this.retired;
+      this.trapLoopLength = 0;
+    }
+    this.lastTrap = { cause: e.cause, pc, tval: e.tval };
+    return ++this.trapLoopLength >= TRAP_LOOP_LIMIT;
   }
 
   private privilegeChanged(): void {
@@ -196,18 +220,14 @@ export class Interpreter {
       }
       case Op.LR_W: case Op.LR_D: this.loadReserved(insn); break;
       case Op.SC_W: case Op.SC_D: this.storeConditional(insn); break;
-      case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W: case Op.AMOOR_W:
-      case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W:
-      case Op.AMOSWAP_D: case Op.AMOADD_D: case Op.AMOXOR_D: case Op.AMOAND_D: case Op.AMOOR_D:
-      case Op.AMOMIN_D: case Op.AMOMAX_D: case Op.AMOMINU_D: case Op.AMOMAXU_D:
-        this.atomic(insn);
-        break;
       case Op.ILLEGAL: raise(CAUSE.ILLEGAL_INSTRUCTION);
       // falls through
       default: {
         const v = alu(op, s[rs1], s[rs2]);
-        if (v === undefined) throw new Error(`interpreter has no case for ${Op[op]}`);
-        this.setRd(rd, v);
+        if (v !== undefined) { this.setRd(rd, v); break; }
+        const amo = amoShape(op);
+        if (amo === undefined) throw new Error(`interpreter has no case for ${Op[op]}`);
+        this.atomic(insn, amo);
       }
     }
     s[SLOT.pc] = next;
@@ -247,18 +267,41 @@ export class Interpreter {
     this.setRd(insn.rd, ok ? 0n : 1n);
   }
 
-  private atomic(insn: Insn): void {
-    const width = insn.op <= Op.AMOMAXU_W ? 32 : 64;
-    const size = width / 8 as 4 | 8;
+  private atomic(insn: Insn, amo: AmoShape): void {
     const vaddr = this.s[insn.rs1];
-    if ((vaddr & BigInt(size - 1)) !== 0n) raise(CAUSE.MISALIGNED_STORE, vaddr);
-    // AMOs need write permission and report store/AMO faults.
+    if ((vaddr & BigInt(amo.bytes - 1)) !== 0n) raise(CAUSE.MISALIGNED_STORE, vaddr);
+    // AMOs need write permission and report store/AMO faults, even a CAS that fails.
     const pa = this.mem.translateData(vaddr, Access.Store);
+    if (amo.bytes === 16) return this.compareAndSwapQuad(insn, pa, vaddr);
+    const size = amo.bytes;
+    const bits = size * 8;
     const old = this.mem.loadPhysical(pa, size, vaddr, Access.Store);
-    const src = this.s[insn.rs2];
-    this.mem.storePhysical(pa, size, amoResult(insn.op, old, src, width), vaddr);
-    this.setRd(insn.rd, width === 32 ? sext(old, 32) : old);
+    const src = BigInt.asUintN(bits, this.s[insn.rs2]);
+    if (amo.kind === AmoKind.CAS) {
+      if (old === BigInt.asUintN(bits, this.s[insn.rd])) this.mem.storePhysical(pa, size, src, vaddr);
+    } else {
+      this.mem.storePhysical(pa, size, amoResult(amo.kind, old, src, bits), vaddr);
+    }
+    this.setRd(insn.rd, sext(old, bits));
   }
+
+  /** amocas.q: 128 bits against the even register pairs rd:rd+1 and rs2:rs2+1 (x0 pairs read as zero). */
+  private compareAndSwapQuad(insn: Insn, pa: number, vaddr: bigint): void {
+    const pair = (r: number): [bigint, bigint] => (r === 0 ? [0n, 0n] : [this.s[r], this.s[r + 1]]);
+    const lo = this.mem.loadPhysical(pa, 8, vaddr, Access.Store);
+    const hi = this.mem.loadPhysical(pa + 8, 8, vaddr, Access.Store);
+    const [expectLo, expectHi] = pair(insn.rd);
+    if (lo === expectLo && hi === expectHi) {
+      const [newLo, newHi] = pair(insn.rs2);
+      this.mem.storePhysical(pa, 8, newLo, vaddr);
+      this.mem.storePhysical(pa + 8, 8, newHi, vaddr);
+    }
+    if (insn.rd !== 0) {
+      this.s[insn.rd] = lo;
+      this.s[insn.rd + 1] = hi;
+    }
+  }
+
 }
 
 function addr(base: bigint, imm: number): bigint {

@@ -46,41 +46,33 @@ export class InterpMemory {
   }
 
   /**
-   * The RAM offsets of each byte of a misaligned access. Translating byte by byte makes a
-   * fault report the first byte of the page that faulted, as the spec asks for accesses
-   * that straddle pages; all bytes are checked before anything is written.
+   * The physical address of each byte of a misaligned access. Translating byte by byte
+   * makes a fault report the first byte of the page that faulted, as the spec asks for
+   * accesses that straddle pages; every byte is checked before anything is written.
    */
-  private misalignedOffsets(vaddr: bigint, size: number, access: Access.Load | Access.Store): number[] {
-    const offsets: number[] = [];
+  private misalignedBytes(vaddr: bigint, size: number, access: Access.Load | Access.Store): number[] {
+    const paddrs: number[] = [];
     for (let i = 0; i < size; i++) {
-      const va = BigInt.asUintN(64, vaddr + BigInt(i));
-      const off = this.bus.ramOffset(this.translateData(va, access), 1);
+      const pa = this.translateData(BigInt.asUintN(64, vaddr + BigInt(i)), access);
       // Devices are not expected to handle split accesses: report an access fault.
-      if (off < 0) raise(accessFaultCause(access), vaddr);
-      offsets.push(off);
+      if (this.bus.ramOffset(pa, 1) < 0) raise(accessFaultCause(access), vaddr);
+      paddrs.push(pa);
     }
-    return offsets;
+    return paddrs;
   }
 
   private loadMisaligned(vaddr: bigint, size: AccessSize): bigint {
     if (this.misaligned === 'trap') raise(CAUSE.MISALIGNED_LOAD, vaddr);
-    const offsets = this.misalignedOffsets(vaddr, size, Access.Load);
+    const paddrs = this.misalignedBytes(vaddr, size, Access.Load);
     let v = 0n;
-    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.bus.bytes[offsets[i]]);
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | this.loadPhysical(paddrs[i], 1, vaddr, Access.Load);
     return v;
   }
 
   private storeMisaligned(vaddr: bigint, size: AccessSize, value: bigint): void {
     if (this.misaligned === 'trap') raise(CAUSE.MISALIGNED_STORE, vaddr);
-    const offsets = this.misalignedOffsets(vaddr, size, Access.Store);
-    const paddr = this.translateData(vaddr, Access.Store);
-    if (this.bus.watched(paddr, size)) {
-      // HTIF's tohost must see the store as one; it is in RAM, so write() accepts it.
-      this.beforeDeviceAccess();
-      for (let i = 0; i < size; i++) this.bus.write(this.translateData(BigInt.asUintN(64, vaddr + BigInt(i)), Access.Store), 1, value >> BigInt(8 * i));
-      return;
-    }
-    for (let i = 0; i < size; i++) this.bus.bytes[offsets[i]] = Number((value >> BigInt(8 * i)) & 0xffn);
+    const paddrs = this.misalignedBytes(vaddr, size, Access.Store);
+    for (let i = 0; i < size; i++) this.storePhysical(paddrs[i], 1, value >> BigInt(8 * i), vaddr);
   }
 
   loadPhysical(paddr: number, size: AccessSize, vaddr: bigint, access: Access): bigint {

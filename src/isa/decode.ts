@@ -165,12 +165,26 @@ const AMO_W_OPS: readonly Op[] = (() => {
   return t;
 })();
 const W_TO_D = Op.LR_D - Op.LR_W;
+/** Zabha's .b and .h runs list the kinds in the same order as the .w run from AMOSWAP_W. */
+const W_TO_B = Op.AMOSWAP_B - Op.AMOSWAP_W;
+const W_TO_H = Op.AMOSWAP_H - Op.AMOSWAP_W;
+const AMOCAS_F5 = 0x05;
+const AMOCAS_BY_F3 = [Op.AMOCAS_B, Op.AMOCAS_H, Op.AMOCAS_W, Op.AMOCAS_D, Op.AMOCAS_Q];
 
 function decodeAmo(raw: number, rd: number, f3: number, rs1: number, rs2: number): Insn {
-  if (f3 !== 2 && f3 !== 3) return illegal(raw, 4);
+  if (f3 > 4) return illegal(raw, 4);
   const f5 = raw >>> 27;
+  if (f5 === AMOCAS_F5) {
+    // amocas.q works on even-numbered register pairs; odd ones are reserved.
+    if (f3 === 4 && ((rd | rs2) & 1)) return illegal(raw, 4);
+    return mkInsn(AMOCAS_BY_F3[f3], rd, rs1, rs2, 0, 0, 4, raw);
+  }
   const opW = AMO_W_OPS[f5];
-  if (opW === Op.ILLEGAL) return illegal(raw, 4);
+  if (opW === Op.ILLEGAL || f3 === 4) return illegal(raw, 4);
   if (opW === Op.LR_W && rs2 !== 0) return illegal(raw, 4);
+  if (f3 < 2) {
+    if (opW === Op.LR_W || opW === Op.SC_W) return illegal(raw, 4); // no byte/half LR/SC
+    return mkInsn(opW + (f3 === 0 ? W_TO_B : W_TO_H), rd, rs1, rs2, 0, 0, 4, raw);
+  }
   return mkInsn(f3 === 2 ? opW : opW + W_TO_D, rd, rs1, rs2, 0, 0, 4, raw);
 }

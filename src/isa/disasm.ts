@@ -24,6 +24,7 @@
 // follows the spec, not objdump. Encodings longer than 32 bits are not supported; their
 // first 32 bits print as ".4byte".
 
+import { amoShape } from './amo.js';
 import { Op } from './opcodes.js';
 import type { Insn } from './insn.js';
 import { ABI_NAMES } from './registers.js';
@@ -68,15 +69,8 @@ function unknown(insn: Insn): string {
   return `.4byte\t${hex(insn.raw)}`;
 }
 
-const AMO_NAMES: Partial<Record<Op, string>> = {
-  [Op.LR_W]: 'lr.w', [Op.SC_W]: 'sc.w', [Op.AMOSWAP_W]: 'amoswap.w', [Op.AMOADD_W]: 'amoadd.w',
-  [Op.AMOXOR_W]: 'amoxor.w', [Op.AMOAND_W]: 'amoand.w', [Op.AMOOR_W]: 'amoor.w',
-  [Op.AMOMIN_W]: 'amomin.w', [Op.AMOMAX_W]: 'amomax.w', [Op.AMOMINU_W]: 'amominu.w',
-  [Op.AMOMAXU_W]: 'amomaxu.w',
-  [Op.LR_D]: 'lr.d', [Op.SC_D]: 'sc.d', [Op.AMOSWAP_D]: 'amoswap.d', [Op.AMOADD_D]: 'amoadd.d',
-  [Op.AMOXOR_D]: 'amoxor.d', [Op.AMOAND_D]: 'amoand.d', [Op.AMOOR_D]: 'amoor.d',
-  [Op.AMOMIN_D]: 'amomin.d', [Op.AMOMAX_D]: 'amomax.d', [Op.AMOMINU_D]: 'amominu.d',
-  [Op.AMOMAXU_D]: 'amomaxu.d',
+const LRSC_NAMES: Partial<Record<Op, string>> = {
+  [Op.LR_W]: 'lr.w', [Op.SC_W]: 'sc.w', [Op.LR_D]: 'lr.d', [Op.SC_D]: 'sc.d',
 };
 
 const AQRL_SUFFIX = ['', '.rl', '.aq', '.aqrl'];
@@ -184,13 +178,13 @@ export function disassemble(insn: Insn, pc: bigint): string {
     case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
       return csr(insn);
     case Op.LR_W: case Op.LR_D:
-      return t(AMO_NAMES[op]! + AQRL_SUFFIX[(insn.raw >>> 25) & 3], `${x(rd)},(${x(rs1)})`);
-    case Op.SC_W: case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W:
-    case Op.AMOOR_W: case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W:
-    case Op.SC_D: case Op.AMOSWAP_D: case Op.AMOADD_D: case Op.AMOXOR_D: case Op.AMOAND_D:
-    case Op.AMOOR_D: case Op.AMOMIN_D: case Op.AMOMAX_D: case Op.AMOMINU_D: case Op.AMOMAXU_D:
-      return t(AMO_NAMES[op]! + AQRL_SUFFIX[(insn.raw >>> 25) & 3], `${x(rd)},${x(rs2)},(${x(rs1)})`);
+      return t(LRSC_NAMES[op]! + AQRL_SUFFIX[(insn.raw >>> 25) & 3], `${x(rd)},(${x(rs1)})`);
+    case Op.SC_W: case Op.SC_D:
+      return t(LRSC_NAMES[op]! + AQRL_SUFFIX[(insn.raw >>> 25) & 3], `${x(rd)},${x(rs2)},(${x(rs1)})`);
     default: {
+      // Zabha and Zacas postdate Debian's binutils 2.40; they print in the same style.
+      const amo = amoShape(op);
+      if (amo) return t(amo.name + AQRL_SUFFIX[(insn.raw >>> 25) & 3], `${x(rd)},${x(rs2)},(${x(rs1)})`);
       const name = RR_NAMES[op];
       if (name !== undefined) return t(name, `${x(rd)},${x(rs1)},${x(rs2)}`);
       return unknown(insn);

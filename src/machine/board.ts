@@ -4,12 +4,16 @@ import { Bus } from './bus.js';
 import { HostClock, InstructionClock, type Clock } from './clock.js';
 import { Clint } from './devices/clint.js';
 import { Htif } from './devices/htif.js';
+import { Plic } from './devices/plic.js';
 import { Syscon, type PowerEvent } from './devices/syscon.js';
 import { Uart } from './devices/uart.js';
 import type { ElfImage } from './elf.js';
 import { Hart } from './hart.js';
 import { GuestImageError } from './image-error.js';
 import { MAX_RAM_MIB, RAM_OFFSET, WASM_PAGE } from './layout.js';
+
+/** The UART's PLIC source on the virt board. */
+export const UART_IRQ = 10;
 
 export interface BoardOptions {
   ramMiB: number;
@@ -28,6 +32,7 @@ export class Board {
   readonly clock: Clock;
   readonly clint: Clint;
   readonly uart: Uart;
+  readonly plic: Plic;
   htif: Htif | undefined;
 
   constructor(private readonly options: BoardOptions) {
@@ -43,7 +48,9 @@ export class Board {
     this.clock = options.realtime ? new HostClock() : new InstructionClock(this.hart.state);
     this.clint = new Clint(this.hart, this.clock);
     const oneByte = new Uint8Array(1);
-    this.uart = new Uart((b) => { oneByte[0] = b; options.output(1, oneByte); });
+    this.plic = new Plic(this.hart);
+    this.uart = new Uart((b) => { oneByte[0] = b; options.output(1, oneByte); }, (level) => this.plic.setLevel(UART_IRQ, level));
+    this.bus.attach(this.plic);
     this.bus.attach(this.clint);
     this.bus.attach(this.uart);
     this.bus.attach(new Syscon(options.power));

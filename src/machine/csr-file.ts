@@ -33,6 +33,7 @@ const ALL_INTERRUPTS = S_INTERRUPTS | (1n << 3n) | (1n << 7n) | (1n << 11n);
 /** Bits of mip that M-mode software may write; MSIP, MTIP and MEIP come from devices. */
 const MIP_WRITABLE = S_INTERRUPTS;
 const SIP_WRITABLE = 1n << 1n;
+const SEIP = 1n << 9n;
 const ENVCFG_WRITABLE = 1n; // FIOM only: no Zicbo*, Svpbmt or Sstc
 const SATP_MODE_BARE = 0n;
 const SATP_MODE_SV39 = 8n;
@@ -105,11 +106,47 @@ export function readCsr(env: CsrEnvironment, num: number, priv: number): bigint 
   return illegal();
 }
 
+/**
+ * The two architectural counters. A running counter is its source count plus an offset;
+ * while mcountinhibit stops it, the offset slot holds its frozen value instead.
+ */
+const COUNTERS = {
+  cycle: { source: SLOT.executed, offset: SLOT.cycleOffset, inhibit: 1n },
+  instret: { source: SLOT.retired, offset: SLOT.instretOffset, inhibit: 4n },
+} as const;
+type Counter = (typeof COUNTERS)[keyof typeof COUNTERS];
+
+function counterValue(s: BigUint64Array, c: Counter): bigint {
+  if (s[SLOT.mcountinhibit] & c.inhibit) return s[c.offset];
+  return (s[c.source] + s[c.offset]) & MASK64;
+}
+
+/**
+ * A CSR write to a counter takes precedence over the writing instruction's own increment,
+ * so a running counter's offset is taken against the count after this instruction.
+ */
+function setCounter(s: BigUint64Array, c: Counter, value: bigint): void {
+  s[c.offset] = s[SLOT.mcountinhibit] & c.inhibit ? value : (value - s[c.source] - 1n) & MASK64;
+}
+
+/** Starting or stopping a counter keeps its value; the writing instruction still counts. */
+function setInhibit(s: BigUint64Array, value: bigint): void {
+  const running = (c: Counter) => (s[c.source] + 1n + s[c.offset]) & MASK64;
+  const frozen = { cycle: counterValue(s, COUNTERS.cycle), instret: counterValue(s, COUNTERS.instret) };
+  const before = s[SLOT.mcountinhibit];
+  for (const [name, c] of Object.entries(COUNTERS) as [keyof typeof COUNTERS, Counter][]) {
+    const was = (before & c.inhibit) !== 0n, now = (value & c.inhibit) !== 0n;
+    if (!was && now) s[c.offset] = running(c);
+    if (was && !now) s[c.offset] = (frozen[name] - s[c.source] - 1n) & MASK64;
+  }
+  s[SLOT.mcountinhibit] = value;
+}
+
 function cycleValue(s: BigUint64Array): bigint {
-  return (s[SLOT.executed] + s[SLOT.cycleOffset]) & MASK64;
+  return counterValue(s, COUNTERS.cycle);
 }
 function instretValue(s: BigUint64Array): bigint {
-  return (s[SLOT.retired] + s[SLOT.instretOffset]) & MASK64;
+  return counterValue(s, COUNTERS.instret);
 }
 
 /**
@@ -132,7 +169,14 @@ function writeCsr(env: CsrEnvironment, num: number, value: bigint): void {
     case CSR.medeleg: s[SLOT.medeleg] = value & MEDELEG_WRITABLE; return;
     case CSR.mideleg: s[SLOT.mideleg] = value & S_INTERRUPTS; env.interruptsChanged(); return;
     case CSR.mie: s[SLOT.mie] = value & ALL_INTERRUPTS; env.interruptsChanged(); return;
-    case CSR.mip: s[SLOT.mip] = (s[SLOT.mip] & ~MIP_WRITABLE) | (value & MIP_WRITABLE); env.interruptsChanged(); return;
+    case CSR.mip: {
+      // SEIP reads as software bit | PLIC line; only the software bit is written.
+      s[SLOT.seipSoftware] = value & SEIP;
+      const writable = (value & MIP_WRITABLE) | s[SLOT.seipExternal];
+      s[SLOT.mip] = (s[SLOT.mip] & ~MIP_WRITABLE) | writable;
+      env.interruptsChanged();
+      return;
+    }
     case CSR.sie: {
       const m = s[SLOT.mideleg];
       s[SLOT.mie] = (s[SLOT.mie] & ~m) | (value & m);
@@ -159,12 +203,10 @@ function writeCsr(env: CsrEnvironment, num: number, value: bigint): void {
     case CSR.scounteren: s[SLOT.scounteren] = value & 0xffff_ffffn; return;
     case CSR.menvcfg: s[SLOT.menvcfg] = value & ENVCFG_WRITABLE; return;
     case CSR.senvcfg: s[SLOT.senvcfg] = value & ENVCFG_WRITABLE; return;
-    // A stub: the bits are stored (CY, IR, HPM3..31) but counting never stops.
-    case CSR.mcountinhibit: s[SLOT.mcountinhibit] = value & 0xffff_fffdn; return;
-    // The write takes precedence over the writing instruction's own increment, so the
-    // offset is taken against the count after this instruction retires.
-    case CSR.mcycle: s[SLOT.cycleOffset] = (value - s[SLOT.executed] - 1n) & MASK64; return;
-    case CSR.minstret: s[SLOT.instretOffset] = (value - s[SLOT.retired] - 1n) & MASK64; return;
+    // CY and IR stop mcycle and minstret; the hpm counters are always zero anyway.
+    case CSR.mcountinhibit: setInhibit(s, value & 0xffff_fffdn); return;
+    case CSR.mcycle: setCounter(s, COUNTERS.cycle, value); return;
+    case CSR.minstret: setCounter(s, COUNTERS.instret, value); return;
     case CSR.satp: {
       const mode = value >> 60n;
       // WARL: an unsupported mode leaves satp unchanged (Linux probes Sv57/Sv48 this way).
@@ -210,7 +252,9 @@ export function executeCsr(env: CsrEnvironment, op: CsrOp, num: number, src: big
   // Reading validates existence and access rules even when the value is not needed.
   const old = readCsr(env, num, priv);
   if (writes) {
-    const value = op === CsrOp.RW ? src : op === CsrOp.RS ? old | src : old & ~src;
+    // csrrs/csrrc on mip modify the software SEIP bit, not the OR with the PLIC line.
+    const base = num === CSR.mip ? (old & ~SEIP) | env.state[SLOT.seipSoftware] : old;
+    const value = op === CsrOp.RW ? src : op === CsrOp.RS ? base | src : base & ~src;
     writeCsr(env, num, value & MASK64);
   }
   return reads ? old : 0n;

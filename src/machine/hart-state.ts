@@ -19,6 +19,10 @@ export const SLOT = {
   reservation: 59,
   // the instruction budget of the current slice (counted down by the engines)
   budget: 60,
+  // mip.SEIP is the OR of a software-writable bit and the PLIC's S-context line; these
+  // hold the two halves (as bit 9) so mip can always be recomputed from them
+  seipSoftware: 61,
+  seipExternal: 62,
   // PMP WARL storage: pmpcfg0..15 (only even ones exist on RV64), pmpaddr0..63
   pmpcfg: 64,
   pmpaddr: 80,

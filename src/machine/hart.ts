@@ -1,9 +1,12 @@
 // A hart: its state block in linear memory plus the two flags the engines poll between
 // instructions. The flags live here (not in each engine) so devices and CSR writes can
 // raise them without knowing which engine runs.
+import { IRQ } from '../isa/csr-numbers.js';
 import { STATE_SLOTS, SLOT, NO_RESERVATION } from './hart-state.js';
 import { resetCsrs } from './csr-file.js';
 import { STATE_OFFSET } from './layout.js';
+
+const SEIP = 1n << BigInt(IRQ.SEI);
 
 export class Hart {
   readonly state: BigUint64Array;
@@ -44,6 +47,12 @@ export class Hart {
       this.state[SLOT.mip] = next;
       this.interruptsDirty = true;
     }
+  }
+
+  /** The PLIC's supervisor-context line: the external half of mip.SEIP. */
+  setExternalSupervisorInterrupt(level: boolean): void {
+    this.state[SLOT.seipExternal] = level ? SEIP : 0n;
+    this.setInterruptLine(IRQ.SEI, (this.state[SLOT.seipSoftware] | this.state[SLOT.seipExternal]) !== 0n);
   }
 
   get executed(): bigint { return this.state[SLOT.executed]; }

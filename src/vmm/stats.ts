@@ -13,6 +13,10 @@ const INTERRUPT_NAMES: Record<number, string> = {
   9: 'supervisor-external', 11: 'machine-external',
 };
 
+export function exceptionName(cause: number): string {
+  return EXCEPTION_NAMES[cause] ?? `cause-${cause}`;
+}
+
 export interface RunStats {
   engine: string;
   instructions: { executed: number; retired: number };

@@ -7,7 +7,8 @@ import type { PowerEvent } from '../machine/devices/syscon.js';
 import { parseElf } from '../machine/elf.js';
 import { SLOT } from '../machine/hart-state.js';
 import { rawImage } from '../machine/raw-image.js';
-import { Interpreter, StopReason } from '../interp/interpreter.js';
+import { Interpreter, StopReason, TRAP_LOOP_LIMIT } from '../interp/interpreter.js';
+import { exceptionName } from './stats.js';
 import type { MisalignedPolicy } from '../interp/memory.js';
 
 /** How a run ended. */
@@ -78,6 +79,7 @@ export class VirtualMachine {
         if (this.board.htif?.pending) this.board.htif.poll();
         // A stop request without an outcome (a device wanting attention) is served now.
         if (this.outcome === null) hart.stopRequested = false;
+        if (reason === StopReason.TrapLoop && this.outcome === null) return this.trapLoop();
         if (reason === StopReason.Idle && this.outcome === null) {
           const halted = this.idle();
           if (halted) return halted;
@@ -87,6 +89,15 @@ export class VirtualMachine {
     } finally {
       this.wallMillis += performance.now() - start;
     }
+  }
+
+  private trapLoop(): RunOutcome {
+    const t = this.interp.lastTrap!;
+    return {
+      kind: 'halted',
+      message: `guest stuck in a trap loop: ${TRAP_LOOP_LIMIT} exceptions without completing an instruction ` +
+        `(last: ${exceptionName(t.cause)} at pc 0x${t.pc.toString(16)}, tval 0x${t.tval.toString(16)}; is the trap vector set?)`,
+    };
   }
 
   /** WFI with nothing pending: move time to the next event, or report that none can come. */

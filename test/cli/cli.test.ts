@@ -69,6 +69,15 @@ describe('rvwasm CLI', () => {
     expect(stats.outcome.kind).toBe('limit');
   });
 
+  it('stops a guest stuck in a trap loop with one line and status 1', () => {
+    // A misaligned store traps to mtvec = 0, where nothing is mapped: fetch faults forever.
+    const code = words(addi(5, 0, 1), sd(5, 5, 0), spin());
+    const res = rvwasm('run', file('loop.elf', program(code)), '--misaligned', 'trap');
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/^rvwasm: guest stuck in a trap loop: .*fetch-access at pc 0x0/);
+    expect(rvwasm('run', file('loop2.elf', program(code))).status).toBe(1); // store to 0x1: access fault, same loop
+  });
+
   it('prints --stats and --trace on stderr', () => {
     const res = rvwasm('run', file('t.elf', program(finisher(0x5555))), '--trace', '--stats');
     expect(res.status).toBe(0);

@@ -3,6 +3,7 @@
 // division, products modulo 2^128), so a shared mistake is unlikely.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AmoKind } from '../../src/isa/amo.js';
 import { Op } from '../../src/isa/opcodes.js';
 import { alu, amoResult, branchTaken } from '../../src/interp/alu.js';
 
@@ -117,15 +118,21 @@ describe('ALU and M semantics against a BigInt model', () => {
       fc.assert(fc.property(u64, u64, (a, b) => { expect(branchTaken(op, a, b)).toBe(m(a, b)); }), { numRuns: 200 });
     }
   });
-  it('AMO min/max/add on words and doublewords', () => {
-    fc.assert(fc.property(u64, u64, (a, b) => {
-      const w = (v: bigint) => lo32(v);
-      expect(amoResult(Op.AMOADD_W, w(a), w(b), 32)).toBe(lo32(a + b));
-      expect(amoResult(Op.AMOMIN_W, w(a), w(b), 32)).toBe(signed(w(a), 32n) < signed(w(b), 32n) ? w(a) : w(b));
-      expect(amoResult(Op.AMOMAXU_W, w(a), w(b), 32)).toBe(w(a) > w(b) ? w(a) : w(b));
-      expect(amoResult(Op.AMOMAX_D, a, b, 64)).toBe(signed(a, 64n) > signed(b, 64n) ? a : b);
-      expect(amoResult(Op.AMOMINU_D, a, b, 64)).toBe(a < b ? a : b);
-      expect(amoResult(Op.AMOSWAP_D, a, b, 64)).toBe(b);
-    }), { numRuns: 300 });
+  it('AMO operations at every width (Zabha bytes and halves, words, doublewords)', () => {
+    for (const bits of [8, 16, 32, 64]) {
+      const w = (v: bigint) => mod(v, 1n << BigInt(bits));
+      fc.assert(fc.property(u64, u64, (a, b) => {
+        const x = w(a), y = w(b);
+        expect(amoResult(AmoKind.ADD, x, y, bits)).toBe(w(x + y));
+        expect(amoResult(AmoKind.SWAP, x, y, bits)).toBe(y);
+        expect(amoResult(AmoKind.MIN, x, y, bits)).toBe(signed(x, BigInt(bits)) < signed(y, BigInt(bits)) ? x : y);
+        expect(amoResult(AmoKind.MAX, x, y, bits)).toBe(signed(x, BigInt(bits)) > signed(y, BigInt(bits)) ? x : y);
+        expect(amoResult(AmoKind.MINU, x, y, bits)).toBe(x < y ? x : y);
+        expect(amoResult(AmoKind.MAXU, x, y, bits)).toBe(x > y ? x : y);
+        expect(amoResult(AmoKind.AND, x, y, bits)).toBe(model(Op.AND, x, y));
+        expect(amoResult(AmoKind.OR, x, y, bits)).toBe(model(Op.OR, x, y));
+        expect(amoResult(AmoKind.XOR, x, y, bits)).toBe(model(Op.XOR, x, y));
+      }), { numRuns: 100 });
+    }
   });
 });

@@ -2,6 +2,20 @@
 // scripts/make-objdump-fixtures.sh). The tests never run the cross toolchain.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { AmoKind, amoShape } from '../../src/isa/amo.js';
+import { decode } from '../../src/isa/decode.js';
+import type { Op } from '../../src/isa/opcodes.js';
+
+/**
+ * Zabha (byte/halfword AMOs) and Zacas (amocas.*) were ratified after Debian's binutils
+ * 2.40, whose objdump prints their words as `.4byte`. Fixture lines that decode to them
+ * are left out of the objdump comparisons; test/isa/zabha-zacas.test.ts checks them
+ * against the spec's encodings instead.
+ */
+export function newerThanObjdump(op: Op): boolean {
+  const amo = amoShape(op);
+  return amo !== undefined && (amo.bytes < 4 || amo.kind === AmoKind.CAS);
+}
 
 export interface FixtureLine {
   /** fixture name and 1-based line number, for messages */
@@ -31,6 +45,7 @@ export function loadFixture(name: string): FixtureLine[] {
     const [addr, raw, ...rest] = line.split('\t');
     if (raw === undefined || rest.length === 0) throw new Error(`${name}.txt:${i + 1}: bad line`);
     if (raw.length !== 4 && raw.length !== 8) throw new Error(`${name}.txt:${i + 1}: bad raw ${raw}`);
+    if (newerThanObjdump(decode(parseInt(raw, 16)).op)) return;
     out.push({
       where: `${name}.txt:${i + 1}`,
       addr: BigInt(`0x${addr}`),
