@@ -6,6 +6,7 @@ import { GuestImageError } from '../machine/image-error.js';
 import { formatStats } from '../vmm/stats.js';
 import { HELP, UsageError, parseArgs, type RunArgs } from './args.js';
 import { OutputBuffer } from './output.js';
+import { StdinFeed } from './stdin.js';
 import { formatTrace } from './trace.js';
 
 declare const __RVWASM_VERSION__: string;
@@ -52,28 +53,33 @@ async function run(args: RunArgs): Promise<number> {
   else machine.loadElf(bytes, args.image);
   if (args.trace) machine.trace((e) => stderr.writeText(formatTrace(e)));
 
-  const onInput = (chunk: Buffer) => machine.sendInput(new Uint8Array(chunk));
-  const stdinIsInteractive = process.stdin.isTTY === true;
-  if (!stdinIsInteractive) process.stdin.on('data', onInput);
-
+  const input = new StdinFeed((bytes) => machine.sendInput(bytes));
   let outcome: RunOutcome;
   let left = args.maxInsns ?? Infinity;
   try {
     for (;;) {
       const chunk = Math.min(CHUNK, left);
+      const before = machine.instructionCount;
       outcome = machine.run({ maxInsns: chunk });
-      if (outcome.kind !== 'limit') break;
-      left -= chunk;
-      if (left <= 0) break;
+      left -= Number(machine.instructionCount - before);
       stdout.flush();
       stderr.flush();
-      await new Promise((r) => setImmediate(r));
+      if (outcome.kind === 'waiting') {
+        // Only input can wake the guest now: wait for it, or give up when stdin has ended.
+        if (!(await input.next())) {
+          outcome = { kind: 'halted', message: 'guest halted: it waits for an external interrupt and stdin has ended' };
+          break;
+        }
+      } else if (outcome.kind !== 'limit' || left <= 0) {
+        break;
+      } else {
+        await new Promise((r) => setImmediate(r)); // let stdin events in
+      }
     }
   } finally {
     stdout.flush();
     stderr.flush();
-    process.stdin.off('data', onInput);
-    process.stdin.destroy();
+    input.close();
   }
 
   const stats = machine.counters();

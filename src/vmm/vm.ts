@@ -16,11 +16,15 @@ export type RunOutcome =
   | { kind: 'exit'; code: number }
   | { kind: 'limit' }
   | { kind: 'reset' }
-  | { kind: 'halted'; message: string };
+  | { kind: 'halted'; message: string }
+  /** WFI with only external (PLIC) interrupts enabled: host input may wake the guest. */
+  | { kind: 'waiting' };
 
 export interface VmOptions extends Omit<BoardOptions, 'power'> {
   misaligned: MisalignedPolicy;
 }
+
+const EXTERNAL_INTERRUPTS = (1n << BigInt(IRQ.MEI)) | (1n << BigInt(IRQ.SEI));
 
 /** Instructions per slice when nothing else bounds it: how often the monitor looks up. */
 const SLICE = 1 << 20;
@@ -111,7 +115,8 @@ export class VirtualMachine {
       clint.updateTimer();
       return null;
     }
-    // No device interrupt is wired that could end this wait (single hart, no PLIC yet).
+    // Device input (the UART, through the PLIC) is the only thing left that could wake it.
+    if (mie & EXTERNAL_INTERRUPTS) return { kind: 'waiting' };
     return { kind: 'halted', message: `guest halted: WFI at pc 0x${(hart.pc - 4n).toString(16)} with no interrupt that could wake it` };
   }
 }

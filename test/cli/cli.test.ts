@@ -78,6 +78,18 @@ describe('rvwasm CLI', () => {
     expect(rvwasm('run', file('loop2.elf', program(code))).status).toBe(1); // store to 0x1: access fault, same loop
   });
 
+  it('feeds stdin to the UART and wakes a guest sleeping in WFI', () => {
+    const echo = join(__dirname, '../../guest-images/build/io/uart-echo.elf');
+    const run = (input: string) => spawnSync(process.execPath, [CLI, 'run', echo], { encoding: 'utf8', input });
+    const done = run('hello, q');
+    expect(done.stdout).toBe('hello, q');
+    expect(done.status).toBe(0);
+    const starved = run('hello, world');
+    expect(starved.stdout).toBe('hello, world');
+    expect(starved.status).toBe(1);
+    expect(starved.stderr).toMatch(/waits for an external interrupt and stdin has ended/);
+  });
+
   it('prints --stats and --trace on stderr', () => {
     const res = rvwasm('run', file('t.elf', program(finisher(0x5555))), '--trace', '--stats');
     expect(res.status).toBe(0);
