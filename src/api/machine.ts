@@ -106,6 +106,11 @@ export class Machine {
     this.vm.board.uart.pushInput(bytes);
   }
 
+  /** No more input will be sent: a guest waiting only for device input is not waiting for anything. */
+  endInput(): void {
+    this.vm.endInput();
+  }
+
   /** Instructions executed so far (including ones that raised exceptions). */
   get instructionCount(): bigint { return this.vm.board.hart.state[SLOT.executed]; }
 

@@ -66,10 +66,7 @@ async function run(args: RunArgs): Promise<number> {
       stderr.flush();
       if (outcome.kind === 'waiting') {
         // Only input can wake the guest now: wait for it, or give up when stdin has ended.
-        if (!(await input.next())) {
-          outcome = { kind: 'halted', message: 'guest halted: it waits for an external interrupt and stdin has ended' };
-          break;
-        }
+        if (!(await input.next())) machine.endInput();
       } else if (outcome.kind !== 'limit' || left <= 0) {
         break;
       } else {

@@ -17,13 +17,18 @@ export type RunOutcome =
   | { kind: 'limit' }
   | { kind: 'reset' }
   | { kind: 'halted'; message: string }
-  /** WFI with only external (PLIC) interrupts enabled: host input may wake the guest. */
+  /**
+   * WFI with only external (PLIC) interrupts enabled: host input may wake the guest.
+   * Deliver input (or call endInput()) and run again.
+   */
   | { kind: 'waiting' };
 
 export interface VmOptions extends Omit<BoardOptions, 'power'> {
   misaligned: MisalignedPolicy;
 }
 
+/** Unwakeable WFIs in a row (no trap between them) before the run is declared halted. */
+export const UNWAKEABLE_WFI_LIMIT = 1000;
 const EXTERNAL_INTERRUPTS = (1n << BigInt(IRQ.MEI)) | (1n << BigInt(IRQ.SEI));
 
 /** Instructions per slice when nothing else bounds it: how often the monitor looks up. */
@@ -34,6 +39,9 @@ export class VirtualMachine {
   readonly interp: Interpreter;
   readonly csrEnv: CsrEnvironment;
   private outcome: RunOutcome | null = null;
+  private inputEnded = false;
+  private unwakeableWfis = 0;
+  private trapsAtLastUnwakeableWfi = 0;
   /** Host time spent in run(), for MIPS figures. */
   wallMillis = 0;
 
@@ -116,8 +124,26 @@ export class VirtualMachine {
       return null;
     }
     // Device input (the UART, through the PLIC) is the only thing left that could wake it.
-    if (mie & EXTERNAL_INTERRUPTS) return { kind: 'waiting' };
-    return { kind: 'halted', message: `guest halted: WFI at pc 0x${(hart.pc - 4n).toString(16)} with no interrupt that could wake it` };
+    if (mie & EXTERNAL_INTERRUPTS && !this.inputEnded) return { kind: 'waiting' };
+    // Nothing can wake the hart. The spec lets WFI complete anyway (riscv-tests rely on
+    // it), so it does; but a guest that keeps sleeping with no trap in between never will
+    // make progress, and the run ends instead of spinning forever.
+    const traps = this.interp.exceptionCounts.concat(this.interp.interruptCounts).reduce((a, b) => a + b, 0);
+    if (traps !== this.trapsAtLastUnwakeableWfi) {
+      this.trapsAtLastUnwakeableWfi = traps;
+      this.unwakeableWfis = 0;
+    }
+    if (++this.unwakeableWfis < UNWAKEABLE_WFI_LIMIT) return null;
+    return {
+      kind: 'halted',
+      message: `guest halted: WFI at pc 0x${(hart.pc - 4n).toString(16)} ${UNWAKEABLE_WFI_LIMIT} times ` +
+        `with no interrupt that could wake it${this.inputEnded ? ' (input has ended)' : ''}`,
+    };
+  }
+
+  /** No more host input will come: WFI waiting only for device input no longer waits. */
+  endInput(): void {
+    this.inputEnded = true;
   }
 }
 

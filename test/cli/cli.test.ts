@@ -87,7 +87,7 @@ describe('rvwasm CLI', () => {
     const starved = run('hello, world');
     expect(starved.stdout).toBe('hello, world');
     expect(starved.status).toBe(1);
-    expect(starved.stderr).toMatch(/waits for an external interrupt and stdin has ended/);
+    expect(starved.stderr).toMatch(/guest halted: WFI at pc 0x[0-9a-f]+ 1000 times with no interrupt that could wake it \(input has ended\)/);
   });
 
   it('prints --stats and --trace on stderr', () => {
