@@ -1,7 +1,10 @@
 // The embedding API: `import { Machine } from 'rvwasm'`. A thin, typed face over the
 // monitor; the CLI uses nothing else.
 import { disassemble } from '../isa/disasm.js';
+import { PRIV } from '../isa/csr-numbers.js';
+import { readCsr } from '../machine/csr-file.js';
 import { SLOT } from '../machine/hart-state.js';
+import { TrapSignal } from '../machine/trap.js';
 import { DEFAULT_RAM_MIB, DRAM_BASE } from '../machine/layout.js';
 import { collectStats, type RunStats } from '../vmm/stats.js';
 import { VirtualMachine, type RunOutcome } from '../vmm/vm.js';
@@ -86,6 +89,19 @@ export class Machine {
   setRegister(index: number, value: bigint): void {
     checkRegister(index);
     this.vm.board.hart.setReg(index, value);
+  }
+
+  /**
+   * Reads a CSR as M-mode software would (no side effects beyond the read). Throws
+   * RangeError for a CSR this machine does not implement.
+   */
+  readCsr(num: number): bigint {
+    try {
+      return readCsr(this.vm.csrEnv, num, PRIV.M);
+    } catch (e) {
+      if (e instanceof TrapSignal) throw new RangeError(`CSR 0x${num.toString(16)} is not implemented`);
+      throw e;
+    }
   }
 
   /** Reads guest-physical RAM. Throws RangeError outside RAM. */

@@ -37,6 +37,13 @@ describe('Machine', () => {
     expect(() => m.getRegister(32)).toThrow(RangeError);
   });
 
+  it('reads CSRs', () => {
+    const m = new Machine();
+    expect(m.readCsr(0x301)).toBe(0x8000_0000_0014_1105n); // misa: RV64 ACIMSU
+    expect(m.readCsr(0x300) >> 32n).toBe(0xan); // mstatus UXL = SXL = 2
+    expect(() => m.readCsr(0x7c0)).toThrow(RangeError);
+  });
+
   it('traces instructions with disassembly', () => {
     const m = new Machine();
     m.loadRaw(finisher(0x5555));
