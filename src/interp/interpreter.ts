@@ -10,10 +10,10 @@ import type { Board } from '../machine/board.js';
 import { CsrOp, executeCsr, type CsrEnvironment } from '../machine/csr-file.js';
 import { NO_RESERVATION, SLOT } from '../machine/hart-state.js';
 import type { Hart } from '../machine/hart.js';
-import { TrapSignal, enterTrap, pendingInterrupt, raise, returnFromMachine, returnFromSupervisor } from '../machine/trap.js';
+import { TrapSignal, raise, returnFromMachine, returnFromSupervisor } from '../machine/trap.js';
 import { Access } from '../mmu/sv39.js';
 import { alu, amoResult, branchTaken } from './alu.js';
-import { InterpMemory, type MisalignedPolicy } from './memory.js';
+import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
 
 /** Why run() returned. */
 export enum StopReason {
@@ -42,15 +42,12 @@ const DECODE_CACHE_LIMIT = 1 << 16;
 export class Interpreter {
   private readonly s: BigUint64Array;
   private readonly hart: Hart;
-  private readonly mem: InterpMemory;
+  private readonly mem: GuestMemory;
   private readonly decoded = new Map<number, Insn>();
   /** Counters kept as numbers while running; flushed to the state block by sync(). */
   private executed = 0;
   private retired = 0;
   trace: TraceSink | null = null;
-  /** Exceptions taken, indexed by cause; interrupts taken, indexed by interrupt number. */
-  readonly exceptionCounts: number[] = new Array(16).fill(0);
-  readonly interruptCounts: number[] = new Array(16).fill(0);
   /** The retired count at the last exception, and how many exceptions came since it changed. */
   private trapLoopRetired = -1;
   private trapLoopLength = 0;
@@ -60,7 +57,7 @@ export class Interpreter {
   constructor(board: Board, private readonly csr: CsrEnvironment, misaligned: MisalignedPolicy = 'allow') {
     this.hart = board.hart;
     this.s = board.hart.state;
-    this.mem = new InterpMemory(board.bus, this.s, () => this.sync(), misaligned);
+    this.mem = new GuestMemory(board.bus, this.s, () => this.sync(), misaligned);
   }
 
   /** Executes at most `limit` instructions. */
@@ -114,22 +111,15 @@ export class Interpreter {
   }
 
   private checkInterrupts(): void {
-    this.hart.interruptsDirty = false;
-    const irq = pendingInterrupt(this.s);
-    if (irq < 0) return;
-    this.interruptCounts[irq]++;
     this.sync();
-    enterTrap(this.s, irq, 0n, true, this.s[SLOT.pc]);
-    this.privilegeChanged();
+    this.hart.deliverInterrupt();
   }
 
   private takeException(e: TrapSignal, insn: Insn | undefined, pc: bigint): void {
     // Illegal-instruction traps report the instruction bits in xtval.
     const tval = e.cause === CAUSE.ILLEGAL_INSTRUCTION ? BigInt(insn?.raw ?? 0) : e.tval;
-    this.exceptionCounts[e.cause]++;
     this.sync();
-    enterTrap(this.s, e.cause, tval, false, pc);
-    this.privilegeChanged();
+    this.hart.deliverException(e.cause, tval, pc);
   }
 
   private inTrapLoop(e: TrapSignal, pc: bigint): boolean {
@@ -139,11 +129,6 @@ export class Interpreter {
     }
     this.lastTrap = { cause: e.cause, pc, tval: e.tval };
     return ++this.trapLoopLength >= TRAP_LOOP_LIMIT;
-  }
-
-  private privilegeChanged(): void {
-    this.hart.interruptsDirty = true;
-    this.hart.translationEpoch++;
   }
 
   private setRd(rd: number, v: bigint): void {
@@ -197,13 +182,13 @@ export class Interpreter {
       case Op.MRET:
         if (Number(s[SLOT.priv]) !== PRIV.M) raise(CAUSE.ILLEGAL_INSTRUCTION);
         returnFromMachine(s);
-        this.privilegeChanged();
+        this.hart.privilegeChanged();
         return false;
       case Op.SRET: {
         const priv = Number(s[SLOT.priv]);
         if (priv < PRIV.S || (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TSR))) raise(CAUSE.ILLEGAL_INSTRUCTION);
         returnFromSupervisor(s);
-        this.privilegeChanged();
+        this.hart.privilegeChanged();
         return false;
       }
       case Op.WFI: {

@@ -5,6 +5,7 @@ import { IRQ } from '../isa/csr-numbers.js';
 import { STATE_SLOTS, SLOT, NO_RESERVATION } from './hart-state.js';
 import { resetCsrs } from './csr-file.js';
 import { STATE_OFFSET } from './layout.js';
+import { enterTrap, pendingInterrupt } from './trap.js';
 
 const SEIP = 1n << BigInt(IRQ.SEI);
 
@@ -16,6 +17,9 @@ export class Hart {
   stopRequested = false;
   /** Bumped whenever cached translations become stale (satp, MPRV/SUM/MXR, sfence.vma). */
   translationEpoch = 0;
+  /** Exceptions taken, indexed by cause; interrupts taken, indexed by interrupt number. */
+  readonly exceptionCounts: number[] = new Array(16).fill(0);
+  readonly interruptCounts: number[] = new Array(16).fill(0);
 
   constructor(memory: WebAssembly.Memory) {
     this.state = new BigUint64Array(memory.buffer, STATE_OFFSET, STATE_SLOTS);
@@ -53,6 +57,33 @@ export class Hart {
   setExternalSupervisorInterrupt(level: boolean): void {
     this.state[SLOT.seipExternal] = level ? SEIP : 0n;
     this.setInterruptLine(IRQ.SEI, (this.state[SLOT.seipSoftware] | this.state[SLOT.seipExternal]) !== 0n);
+  }
+
+  /**
+   * Takes the highest-priority pending and enabled interrupt, if any, before the next
+   * instruction. Engines call this whenever interruptsDirty is set.
+   */
+  deliverInterrupt(): boolean {
+    this.interruptsDirty = false;
+    const irq = pendingInterrupt(this.state);
+    if (irq < 0) return false;
+    this.interruptCounts[irq]++;
+    enterTrap(this.state, irq, 0n, true, this.state[SLOT.pc]);
+    this.privilegeChanged();
+    return true;
+  }
+
+  /** Enters the handler for an exception raised by the instruction at `pc`. */
+  deliverException(cause: number, tval: bigint, pc: bigint): void {
+    this.exceptionCounts[cause]++;
+    enterTrap(this.state, cause, tval, false, pc);
+    this.privilegeChanged();
+  }
+
+  /** After a trap or xRET: enables and translations depend on the privilege level. */
+  privilegeChanged(): void {
+    this.interruptsDirty = true;
+    this.translationEpoch++;
   }
 
   get executed(): bigint { return this.state[SLOT.executed]; }

@@ -33,8 +33,8 @@ export function collectStats(vm: VirtualMachine): RunStats {
   return {
     engine: 'interp',
     instructions: { executed, retired: Number(s[SLOT.retired]) },
-    exceptions: named(vm.interp.exceptionCounts, EXCEPTION_NAMES),
-    interrupts: named(vm.interp.interruptCounts, INTERRUPT_NAMES),
+    exceptions: named(vm.board.hart.exceptionCounts, EXCEPTION_NAMES),
+    interrupts: named(vm.board.hart.interruptCounts, INTERRUPT_NAMES),
     hostSeconds: seconds,
     mips: seconds > 0 ? executed / seconds / 1e6 : 0,
   };

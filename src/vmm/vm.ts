@@ -9,7 +9,7 @@ import { SLOT } from '../machine/hart-state.js';
 import { rawImage } from '../machine/raw-image.js';
 import { Interpreter, StopReason, TRAP_LOOP_LIMIT } from '../interp/interpreter.js';
 import { exceptionName } from './stats.js';
-import type { MisalignedPolicy } from '../interp/memory.js';
+import type { MisalignedPolicy } from '../mmu/guest-memory.js';
 
 /** How a run ended. */
 export type RunOutcome =
@@ -128,7 +128,7 @@ export class VirtualMachine {
     // Nothing can wake the hart. The spec lets WFI complete anyway (riscv-tests rely on
     // it), so it does; but a guest that keeps sleeping with no trap in between never will
     // make progress, and the run ends instead of spinning forever.
-    const traps = this.interp.exceptionCounts.concat(this.interp.interruptCounts).reduce((a, b) => a + b, 0);
+    const traps = hart.exceptionCounts.concat(hart.interruptCounts).reduce((a, b) => a + b, 0);
     if (traps !== this.trapsAtLastUnwakeableWfi) {
       this.trapsAtLastUnwakeableWfi = traps;
       this.unwakeableWfis = 0;

@@ -1,10 +1,10 @@
-// The interpreter's path to guest memory: alignment check, Sv39 translation at the
+// The reference path to guest memory: alignment check, Sv39 translation at the
 // effective privilege (MPRV), then the physical bus. Faults become TrapSignals.
 import { CAUSE, MSTATUS, PRIV } from '../isa/csr-numbers.js';
 import { readRam, writeRam, type AccessSize, type Bus } from '../machine/bus.js';
 import { SLOT } from '../machine/hart-state.js';
 import { raise } from '../machine/trap.js';
-import { Access, accessFaultCause, translate } from '../mmu/sv39.js';
+import { Access, accessFaultCause, translate } from './sv39.js';
 
 /**
  * What a misaligned load or store does. 'allow': it completes, byte by byte, as on hardware
@@ -14,7 +14,7 @@ import { Access, accessFaultCause, translate } from '../mmu/sv39.js';
  */
 export type MisalignedPolicy = 'allow' | 'trap';
 
-export class InterpMemory {
+export class GuestMemory {
   constructor(
     private readonly bus: Bus,
     private readonly s: BigUint64Array,
