@@ -7,15 +7,15 @@ import { SLOT } from '../machine/hart-state.js';
 import { TrapSignal } from '../machine/trap.js';
 import { DEFAULT_RAM_MIB, DRAM_BASE } from '../machine/layout.js';
 import { collectStats, type RunStats } from '../vmm/stats.js';
-import { VirtualMachine, type RunOutcome } from '../vmm/vm.js';
+import { VirtualMachine, type EngineName, type RunOutcome } from '../vmm/vm.js';
 
-export type { RunOutcome, RunStats };
+export type { EngineName, RunOutcome, RunStats };
 
 export interface MachineOptions {
   /** Guest RAM in MiB (default 128). */
   memoryMiB?: number;
-  /** Execution engine. Only the reference interpreter exists so far. */
-  engine?: 'interp';
+  /** Execution engine: 'jit' (default) compiles guest code to WebAssembly; 'interp' is the reference interpreter. */
+  engine?: EngineName;
   /** mtime from the host clock instead of the instruction count (non-deterministic). */
   realtime?: boolean;
   /**
@@ -43,20 +43,21 @@ export interface TraceEvent {
   text: string;
 }
 
-export const ENGINES = ['interp'] as const;
+export const ENGINES: readonly EngineName[] = ['jit', 'interp'];
 
 export class Machine {
   private readonly vm: VirtualMachine;
-  readonly engine: 'interp';
+  readonly engine: EngineName;
 
   constructor(options: MachineOptions = {}) {
-    const engine = options.engine ?? 'interp';
+    const engine = options.engine ?? 'jit';
     if (!ENGINES.includes(engine)) throw new RangeError(`unknown engine "${engine}" (available: ${ENGINES.join(', ')})`);
     this.engine = engine;
     this.vm = new VirtualMachine({
       ramMiB: options.memoryMiB ?? DEFAULT_RAM_MIB,
       realtime: options.realtime ?? false,
       misaligned: options.misaligned ?? 'allow',
+      engine,
       output: options.output ?? (() => {}),
     });
   }

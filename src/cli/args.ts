@@ -1,6 +1,6 @@
 // Command-line parsing for `rvwasm run`. Every mistake becomes a UsageError: one line on
 // stderr and exit status 2.
-import { ENGINES } from '../api/machine.js';
+import { ENGINES, type EngineName } from '../api/machine.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -9,7 +9,7 @@ export class UsageError extends Error {
 export interface RunArgs {
   command: 'run';
   image: string;
-  engine: (typeof ENGINES)[number];
+  engine: EngineName;
   memoryMiB: number | undefined;
   maxInsns: number | undefined;
   stats: boolean;
@@ -31,7 +31,8 @@ Usage:
   rvwasm --version               the version
 
 Options for run:
-  --engine <name>         execution engine: interp (the reference interpreter; default)
+  --engine <name>         execution engine: jit (default; guest code is compiled to
+                          WebAssembly) or interp (the reference interpreter)
   -m, --memory <MiB>      guest RAM size in MiB (default 128), at 0x80000000
   --max-insns <N>         stop after N instructions with exit status 124
   --stats                 print a summary of the run on stderr at exit
@@ -73,7 +74,7 @@ export function parseArgs(argv: string[]): Args {
   if (command !== 'run') throw new UsageError(`unknown command "${command}"; try "rvwasm --help"`);
 
   const args: RunArgs = {
-    command: 'run', image: '', engine: 'interp', memoryMiB: undefined, maxInsns: undefined,
+    command: 'run', image: '', engine: 'jit', memoryMiB: undefined, maxInsns: undefined,
     stats: false, statsJson: undefined, trace: false, realtime: false, misaligned: 'allow', raw: false, loadAddress: undefined,
   };
   let image: string | undefined;

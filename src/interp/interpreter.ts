@@ -30,8 +30,6 @@ export enum StopReason {
   TrapLoop,
 }
 
-/** This many exceptions with no instruction retired in between is a trap loop. */
-export const TRAP_LOOP_LIMIT = 1000;
 
 export interface TraceSink {
   (pc: bigint, insn: Insn, priv: number): void;
@@ -48,11 +46,6 @@ export class Interpreter {
   private executed = 0;
   private retired = 0;
   trace: TraceSink | null = null;
-  /** The retired count at the last exception, and how many exceptions came since it changed. */
-  private trapLoopRetired = -1;
-  private trapLoopLength = 0;
-  /** The exception that ended a run with StopReason.TrapLoop. */
-  lastTrap: { cause: number; pc: bigint; tval: bigint } | null = null;
 
   constructor(board: Board, private readonly csr: CsrEnvironment, misaligned: MisalignedPolicy = 'allow') {
     this.hart = board.hart;
@@ -86,8 +79,7 @@ export class Interpreter {
         } catch (e) {
           if (!(e instanceof TrapSignal)) throw e;
           this.executed++;
-          this.takeException(e, insn, pc);
-          if (this.inTrapLoop(e, pc)) { reason = StopReason.TrapLoop; break; }
+          if (this.takeException(e, insn, pc)) { reason = StopReason.TrapLoop; break; }
         }
       }
       if (hart.stopRequested && reason !== StopReason.TrapLoop) reason = StopReason.Requested;
@@ -115,20 +107,12 @@ export class Interpreter {
     this.hart.deliverInterrupt();
   }
 
-  private takeException(e: TrapSignal, insn: Insn | undefined, pc: bigint): void {
+  /** Returns true when the hart is stuck in a trap loop. */
+  private takeException(e: TrapSignal, insn: Insn | undefined, pc: bigint): boolean {
     // Illegal-instruction traps report the instruction bits in xtval.
     const tval = e.cause === CAUSE.ILLEGAL_INSTRUCTION ? BigInt(insn?.raw ?? 0) : e.tval;
     this.sync();
-    this.hart.deliverException(e.cause, tval, pc);
-  }
-
-  private inTrapLoop(e: TrapSignal, pc: bigint): boolean {
-    if (this.retired !== this.trapLoopRetired) {
-      this.trapLoopRetired = this.retired;
-      this.trapLoopLength = 0;
-    }
-    this.lastTrap = { cause: e.cause, pc, tval: e.tval };
-    return ++this.trapLoopLength >= TRAP_LOOP_LIMIT;
+    return this.hart.deliverException(e.cause, tval, pc);
   }
 
   private setRd(rd: number, v: bigint): void {
@@ -200,7 +184,7 @@ export class Interpreter {
       case Op.SFENCE_VMA: {
         const priv = Number(s[SLOT.priv]);
         if (priv === PRIV.U || (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TVM))) raise(CAUSE.ILLEGAL_INSTRUCTION);
-        this.hart.translationEpoch++;
+        this.hart.fenceTranslations();
         break;
       }
       case Op.LR_W: case Op.LR_D: this.loadReserved(insn); break;

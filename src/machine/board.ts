@@ -68,8 +68,7 @@ export class Board {
     }
     for (const seg of image.segments) {
       const paddr = Number(seg.paddr);
-      const off = this.bus.ramOffset(paddr, Number(seg.memSize));
-      this.bus.bytes.fill(0, off, off + Number(seg.memSize));
+      this.bus.zero(paddr, Number(seg.memSize));
       this.bus.writeBytes(paddr, seg.data);
     }
     this.hart.reset(entryPhysical(image));

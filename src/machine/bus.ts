@@ -4,6 +4,9 @@ import { DRAM_BASE, RAM_OFFSET } from './layout.js';
 
 export type AccessSize = 1 | 2 | 4 | 8;
 
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+
 export interface MmioDevice {
   readonly name: string;
   readonly base: number;
@@ -27,11 +30,68 @@ export class Bus {
   readonly ramEnd: number;
   private readonly devices: MmioDevice[] = [];
   private watcher: StoreWatcher | null = null;
+  /**
+   * One byte per 4 KiB page of RAM, non-zero while translated code depends on the page.
+   * Every write to such a page, by the guest or the host, is reported to the listener
+   * (the JIT), which drops the stale translations and clears the mark.
+   */
+  readonly codePages: Uint8Array;
+  private codeCount = 0;
+  private codeWritten: ((paddr: number, size: number) => void) | null = null;
 
   constructor(readonly memory: WebAssembly.Memory, readonly ramSize: number) {
     this.view = new DataView(memory.buffer);
     this.bytes = new Uint8Array(memory.buffer);
     this.ramEnd = DRAM_BASE + ramSize;
+    this.codePages = new Uint8Array(Math.ceil(ramSize / PAGE_SIZE));
+  }
+
+  /** `listener(paddr, size)` hears of every write that touches a page marked as code. */
+  onCodeWrite(listener: ((paddr: number, size: number) => void) | null): void {
+    this.codeWritten = listener;
+  }
+
+  /**
+   * True when stores to the RAM page holding `paddr` must always take the slow path:
+   * translated code depends on it, or a watcher (HTIF) sits in it. Such a page is never
+   * entered in the store TLB.
+   */
+  pageNeedsSlowStores(paddr: number): boolean {
+    const page = (paddr - this.ramBase) >>> PAGE_SHIFT;
+    if (this.codePages[page]) return true;
+    const w = this.watcher;
+    if (w === null) return false;
+    const start = this.ramBase + page * PAGE_SIZE;
+    return w.start < start + PAGE_SIZE && w.end > start;
+  }
+
+  /** Marks the RAM page holding `paddr` as a source of translated code. */
+  markCode(paddr: number): void {
+    const page = (paddr - this.ramBase) >>> PAGE_SHIFT;
+    if (!this.codePages[page]) {
+      this.codePages[page] = 1;
+      this.codeCount++;
+    }
+  }
+
+  unmarkCode(ramPage: number): void {
+    if (this.codePages[ramPage]) {
+      this.codePages[ramPage] = 0;
+      this.codeCount--;
+    }
+  }
+
+  /** Reports writes to code pages in [paddr, paddr + size) of RAM. */
+  private codeStore(paddr: number, size: number): void {
+    if (this.codeCount === 0) return;
+    const first = (paddr - this.ramBase) >>> PAGE_SHIFT;
+    const last = (paddr + size - 1 - this.ramBase) >>> PAGE_SHIFT;
+    for (let p = first; p <= last; p++) {
+      if (this.codePages[p]) {
+        this.codeWritten?.(paddr, size);
+        return;
+      }
+    }
   }
 
   attach(device: MmioDevice): void {
@@ -47,10 +107,13 @@ export class Bus {
     this.watcher = watcher;
   }
 
-  /** True when a store to this RAM range must go through write() so a watcher sees it. */
+  /** True when a store to this RAM range must go through write(): a watcher or translated code depends on it. */
   watched(paddr: number, size: number): boolean {
     const w = this.watcher;
-    return w !== null && paddr < w.end && paddr + size > w.start;
+    if (w !== null && paddr < w.end && paddr + size > w.start) return true;
+    if (this.codeCount === 0) return false;
+    const rel = paddr - this.ramBase;
+    return this.codePages[rel >>> PAGE_SHIFT] !== 0 || this.codePages[(rel + size - 1) >>> PAGE_SHIFT] !== 0;
   }
 
   /** Machine-memory offset of a guest-physical RAM range, or -1 if it is not all RAM. */
@@ -77,7 +140,9 @@ export class Bus {
     const off = this.ramOffset(paddr, size);
     if (off >= 0) {
       writeRam(this.view, off, size, value);
-      if (this.watched(paddr, size)) this.watcher!.stored(paddr, size);
+      const w = this.watcher;
+      if (w !== null && paddr < w.end && paddr + size > w.start) w.stored(paddr, size);
+      this.codeStore(paddr, size);
       return true;
     }
     const d = this.deviceAt(paddr, size);
@@ -91,6 +156,16 @@ export class Bus {
     const off = this.ramOffset(paddr, data.length);
     if (off < 0) return false;
     this.bytes.set(data, off);
+    if (data.length > 0) this.codeStore(paddr, data.length);
+    return true;
+  }
+
+  /** Zero-fills RAM (loaders' .bss); false if the range is not all RAM. */
+  zero(paddr: number, length: number): boolean {
+    const off = this.ramOffset(paddr, length);
+    if (off < 0) return false;
+    this.bytes.fill(0, off, off + length);
+    if (length > 0) this.codeStore(paddr, length);
     return true;
   }
 

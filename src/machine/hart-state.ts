@@ -17,8 +17,16 @@ export const SLOT = {
   executed: 55, retired: 56, cycleOffset: 57, instretOffset: 58,
   // LR/SC reservation: the physical address, or all ones when there is none
   reservation: 59,
-  // the instruction budget of the current slice (counted down by the engines)
+  // JIT run state. budget: instructions the compiled code may still run in this slice
+  // (its low 32 bits, as an i32). refund: instructions charged but not executed when a
+  // fragment leaves early (i32). attention: set by a helper when the monitor must regain
+  // control after the current instruction (i32). context: the id of the code context
+  // (privilege, satp) the jump cache is tagged with (i32). scratch: a helper's result.
   budget: 60,
+  refund: 63,
+  attention: 145,
+  context: 146,
+  scratch: 147,
   // mip.SEIP is the OR of a software-writable bit and the PLIC's S-context line; these
   // hold the two halves (as bit 9) so mip can always be recomputed from them
   seipSoftware: 61,
@@ -34,3 +42,18 @@ export const STATE_SLOTS = 160;
 export const STATE_BYTES = STATE_SLOTS * 8;
 
 export const NO_RESERVATION = 0xffff_ffff_ffff_ffffn;
+
+/** Slots that span several: their length. Every other field is one slot. */
+const SPANS: Partial<Record<keyof typeof SLOT, number>> = { pmpcfg: 16, pmpaddr: 64 };
+
+// A layout mistake (two fields in one slot) would corrupt state silently: check it once.
+{
+  const owner = new Array<string>(STATE_SLOTS);
+  for (let i = 0; i < 32; i++) owner[i] = `x${i}`;
+  for (const [name, start] of Object.entries(SLOT) as [keyof typeof SLOT, number][]) {
+    for (let i = start; i < start + (SPANS[name] ?? 1); i++) {
+      if (i >= STATE_SLOTS || owner[i] !== undefined) throw new Error(`hart state: ${name} overlaps ${owner[i] ?? 'the end'}`);
+      owner[i] = name;
+    }
+  }
+}

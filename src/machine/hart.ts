@@ -8,6 +8,8 @@ import { STATE_OFFSET } from './layout.js';
 import { enterTrap, pendingInterrupt } from './trap.js';
 
 const SEIP = 1n << BigInt(IRQ.SEI);
+/** This many exceptions with no instruction retired in between is a trap loop. */
+export const TRAP_LOOP_LIMIT = 1000;
 
 export class Hart {
   readonly state: BigUint64Array;
@@ -17,9 +19,15 @@ export class Hart {
   stopRequested = false;
   /** Bumped whenever cached translations become stale (satp, MPRV/SUM/MXR, sfence.vma). */
   translationEpoch = 0;
+  /** Bumped by sfence.vma: page tables may map code differently now. */
+  fenceEpoch = 0;
   /** Exceptions taken, indexed by cause; interrupts taken, indexed by interrupt number. */
   readonly exceptionCounts: number[] = new Array(16).fill(0);
   readonly interruptCounts: number[] = new Array(16).fill(0);
+  /** The most recent exception, for messages. */
+  lastTrap: { cause: number; pc: bigint; tval: bigint } | null = null;
+  private trapLoopRetired = -1n;
+  private trapLoopLength = 0;
 
   constructor(memory: WebAssembly.Memory) {
     this.state = new BigUint64Array(memory.buffer, STATE_OFFSET, STATE_SLOTS);
@@ -73,17 +81,34 @@ export class Hart {
     return true;
   }
 
-  /** Enters the handler for an exception raised by the instruction at `pc`. */
-  deliverException(cause: number, tval: bigint, pc: bigint): void {
+  /**
+   * Enters the handler for an exception raised by the instruction at `pc`. Returns true
+   * when the hart is in a trap loop: TRAP_LOOP_LIMIT exceptions with no instruction
+   * retired in between (say, a trap vector that itself faults), so it can never progress.
+   */
+  deliverException(cause: number, tval: bigint, pc: bigint): boolean {
     this.exceptionCounts[cause]++;
     enterTrap(this.state, cause, tval, false, pc);
     this.privilegeChanged();
+    const retired = this.state[SLOT.retired];
+    if (retired !== this.trapLoopRetired) {
+      this.trapLoopRetired = retired;
+      this.trapLoopLength = 0;
+    }
+    this.lastTrap = { cause, pc, tval };
+    return ++this.trapLoopLength >= TRAP_LOOP_LIMIT;
   }
 
   /** After a trap or xRET: enables and translations depend on the privilege level. */
   privilegeChanged(): void {
     this.interruptsDirty = true;
     this.translationEpoch++;
+  }
+
+  /** sfence.vma: every cached translation, of data or of code, may be stale. */
+  fenceTranslations(): void {
+    this.translationEpoch++;
+    this.fenceEpoch++;
   }
 
   get executed(): bigint { return this.state[SLOT.executed]; }

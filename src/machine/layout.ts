@@ -6,6 +6,14 @@ import { STATE_BYTES } from './hart-state.js';
 export const WASM_PAGE = 65536;
 /** Byte offset of the hart state block. */
 export const STATE_OFFSET = 0;
+/** The software TLB (src/mmu/tlb.ts): load entries, then store entries. */
+export const TLB_OFFSET = 0x1_0000;
+export const TLB_MAX_ENTRIES = 4096;
+export const TLB_ENTRY_BYTES = 16;
+/** The JIT's jump cache for indirect jumps (src/jit/jump-cache.ts). */
+export const JUMP_CACHE_OFFSET = 0x4_0000;
+export const JUMP_CACHE_ENTRIES = 4096;
+export const JUMP_CACHE_ENTRY_BYTES = 16;
 /** Byte offset where guest RAM's machine frames start. */
 export const RAM_OFFSET = 16 * 1024 * 1024;
 /** Guest-physical base of DRAM on the virt board. */
@@ -14,4 +22,15 @@ export const DEFAULT_RAM_MIB = 128;
 /** wasm32 linear memory is at most 4 GiB; the reserved area comes out of it. */
 export const MAX_RAM_MIB = 4096 - RAM_OFFSET / (1024 * 1024) - 1;
 
-if (STATE_OFFSET + STATE_BYTES > RAM_OFFSET) throw new Error('hart state overlaps RAM');
+// The regions must not overlap; checked once at load time.
+const REGIONS: [string, number, number][] = [
+  ['hart state', STATE_OFFSET, STATE_BYTES],
+  ['TLB', TLB_OFFSET, 2 * TLB_MAX_ENTRIES * TLB_ENTRY_BYTES],
+  ['jump cache', JUMP_CACHE_OFFSET, JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY_BYTES],
+  ['RAM', RAM_OFFSET, 1],
+];
+for (let i = 1; i < REGIONS.length; i++) {
+  const [name, start] = REGIONS[i];
+  const [prev, prevStart, prevSize] = REGIONS[i - 1];
+  if (prevStart + prevSize > start) throw new Error(`memory layout: ${prev} overlaps ${name}`);
+}

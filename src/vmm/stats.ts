@@ -1,5 +1,6 @@
 // The run summary behind --stats and --stats-json: exact event counts plus host timing.
 import { SLOT } from '../machine/hart-state.js';
+import { EXIT_NAMES } from '../jit/exits.js';
 import type { VirtualMachine } from './vm.js';
 
 const EXCEPTION_NAMES: Record<number, string> = {
@@ -17,8 +18,26 @@ export function exceptionName(cause: number): string {
   return EXCEPTION_NAMES[cause] ?? `cause-${cause}`;
 }
 
+export interface JitRunStats {
+  translations: number;
+  liveFragments: number;
+  modules: number;
+  bytesEmitted: number;
+  compileMillis: number;
+  instantiateMillis: number;
+  tcLookups: number;
+  tcHits: number;
+  tcMisses: number;
+  jumpCacheFills: number;
+  exits: Record<string, number>;
+  invalidations: number;
+  flushes: number;
+  tlb: { entries: number; fills: number; flushes: number };
+}
+
 export interface RunStats {
   engine: string;
+  jit?: JitRunStats;
   instructions: { executed: number; retired: number };
   exceptions: Record<string, number>;
   interrupts: Record<string, number>;
@@ -30,8 +49,25 @@ export function collectStats(vm: VirtualMachine): RunStats {
   const s = vm.board.hart.state;
   const executed = Number(s[SLOT.executed]);
   const seconds = vm.wallMillis / 1000;
+  const jit = vm.jit;
   return {
-    engine: 'interp',
+    engine: jit ? 'jit' : 'interp',
+    jit: jit ? {
+      translations: jit.stats.translations,
+      liveFragments: jit.tc.liveFragments,
+      modules: jit.stats.modules,
+      bytesEmitted: jit.stats.bytesEmitted,
+      compileMillis: jit.stats.compileMillis,
+      instantiateMillis: jit.stats.instantiateMillis,
+      tcLookups: jit.tc.lookups,
+      tcHits: jit.tc.hits,
+      tcMisses: jit.tc.lookups - jit.tc.hits,
+      jumpCacheFills: jit.jumpCache.fills,
+      exits: Object.fromEntries(EXIT_NAMES.map((n, i) => [n, jit.stats.exits[i]])),
+      invalidations: jit.tc.invalidations,
+      flushes: jit.tc.flushes,
+      tlb: { entries: jit.tlb.entries, fills: jit.tlb.fills, flushes: jit.tlb.flushes },
+    } : undefined,
     instructions: { executed, retired: Number(s[SLOT.retired]) },
     exceptions: named(vm.board.hart.exceptionCounts, EXCEPTION_NAMES),
     interrupts: named(vm.board.hart.interruptCounts, INTERRUPT_NAMES),
@@ -58,5 +94,14 @@ export function formatStats(st: RunStats): string {
   };
   list('exceptions', st.exceptions);
   list('interrupts', st.interrupts);
+  const j = st.jit;
+  if (j) {
+    lines.push(`translations         ${j.translations} units in ${j.modules} modules, ${j.liveFragments} live, ${j.bytesEmitted} bytes of Wasm`);
+    lines.push(`compile time         ${j.compileMillis.toFixed(1)} ms compile, ${j.instantiateMillis.toFixed(1)} ms instantiate`);
+    lines.push(`TC                   ${j.tcLookups} lookups, ${j.tcHits} hits, ${j.tcMisses} misses, ${j.invalidations} invalidations, ${j.flushes} flushes`);
+    list('exits to monitor', j.exits);
+    lines.push(`jump cache           ${j.jumpCacheFills} fills (misses)`);
+    lines.push(`TLB                  ${j.tlb.entries} entries, ${j.tlb.fills} fills, ${j.tlb.flushes} flushes`);
+  }
   return lines.join('\n');
 }

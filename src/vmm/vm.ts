@@ -7,9 +7,12 @@ import type { PowerEvent } from '../machine/devices/syscon.js';
 import { parseElf } from '../machine/elf.js';
 import { SLOT } from '../machine/hart-state.js';
 import { rawImage } from '../machine/raw-image.js';
-import { Interpreter, StopReason, TRAP_LOOP_LIMIT } from '../interp/interpreter.js';
+import { Interpreter, StopReason } from '../interp/interpreter.js';
+import { TRAP_LOOP_LIMIT } from '../machine/hart.js';
 import { exceptionName } from './stats.js';
-import type { MisalignedPolicy } from '../mmu/guest-memory.js';
+import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
+import { DEFAULT_JIT_OPTIONS, JitEngine, type JitOptions } from '../jit/engine.js';
+import { JitExecutor } from './jit-executor.js';
 
 /** How a run ended. */
 export type RunOutcome =
@@ -23,8 +26,12 @@ export type RunOutcome =
    */
   | { kind: 'waiting' };
 
+export type EngineName = 'jit' | 'interp';
+
 export interface VmOptions extends Omit<BoardOptions, 'power'> {
   misaligned: MisalignedPolicy;
+  engine: EngineName;
+  jit?: Partial<JitOptions>;
 }
 
 /** Unwakeable WFIs in a row (no trap between them) before the run is declared halted. */
@@ -37,6 +44,9 @@ const SLICE = 1 << 20;
 export class VirtualMachine {
   readonly board: Board;
   readonly interp: Interpreter;
+  /** The JIT, when it is the engine. */
+  readonly jit: JitEngine | null = null;
+  private readonly executor: { run(limit: number): StopReason };
   readonly csrEnv: CsrEnvironment;
   private outcome: RunOutcome | null = null;
   private inputEnded = false;
@@ -55,6 +65,13 @@ export class VirtualMachine {
       interruptsChanged: () => { hart.interruptsDirty = true; },
     };
     this.interp = new Interpreter(this.board, this.csrEnv, options.misaligned);
+    if (options.engine === 'jit') {
+      const mem = new GuestMemory(this.board.bus, hart.state, () => {}, options.misaligned);
+      this.jit = new JitEngine(this.board, mem, { ...DEFAULT_JIT_OPTIONS, ...options.jit });
+      this.executor = new JitExecutor(this.board, this.jit, this.interp);
+    } else {
+      this.executor = this.interp;
+    }
   }
 
   loadElf(bytes: Uint8Array, name: string): void {
@@ -87,7 +104,7 @@ export class VirtualMachine {
         let slice = Math.min(SLICE, stopAt - executed);
         const untilTimer = this.board.clock.instructionsUntil(clint.mtimecmp);
         if (untilTimer !== null && untilTimer > 0n && untilTimer < BigInt(slice)) slice = Number(untilTimer);
-        const reason = this.interp.run(slice);
+        const reason = this.executor.run(slice);
         if (this.board.htif?.pending) this.board.htif.poll();
         // A stop request without an outcome (a device wanting attention) is served now.
         if (this.outcome === null) hart.stopRequested = false;
@@ -104,7 +121,7 @@ export class VirtualMachine {
   }
 
   private trapLoop(): RunOutcome {
-    const t = this.interp.lastTrap!;
+    const t = this.board.hart.lastTrap!;
     return {
       kind: 'halted',
       message: `guest stuck in a trap loop: ${TRAP_LOOP_LIMIT} exceptions without completing an instruction ` +

@@ -1,0 +1,117 @@
+// Emission state for one compiled fragment: the guest registers cached in Wasm locals
+// (loaded at first use, written back when dirty at every exit and before every helper
+// that can see them), and the ways a fragment leaves.
+import { SLOT } from '../../machine/hart-state.js';
+import { EXIT } from '../exits.js';
+import { CodeBuilder } from '../wasm/code-builder.js';
+import { I32, I64 } from '../wasm/types.js';
+import type { ModuleContext } from './module-context.js';
+
+export const STATE = 0; // base address of the hart state block
+export const PC_OFFSET = SLOT.pc * 8;
+export const BUDGET_OFFSET = SLOT.budget * 8;
+export const REFUND_OFFSET = SLOT.refund * 8;
+export const ATTENTION_OFFSET = SLOT.attention * 8;
+export const CONTEXT_OFFSET = SLOT.context * 8;
+
+export class Fragment {
+  readonly c = new CodeBuilder([]);
+  private readonly regLocal = new Int32Array(32).fill(-1);
+  private readonly loaded = new Uint8Array(32);
+  private readonly dirty = new Uint8Array(32);
+  /** Scratch locals. */
+  readonly t64a: number;
+  readonly t64b: number;
+  readonly t64c: number;
+  readonly t32a: number;
+
+  constructor(readonly ctx: ModuleContext) {
+    this.t64a = this.c.addLocal(I64);
+    this.t64b = this.c.addLocal(I64);
+    this.t64c = this.c.addLocal(I64);
+    this.t32a = this.c.addLocal(I32);
+  }
+
+  private local(r: number): number {
+    let l = this.regLocal[r];
+    if (l < 0) {
+      l = this.c.addLocal(I64);
+      this.regLocal[r] = l;
+    }
+    return l;
+  }
+
+  /** Pushes guest register r (i64). Must be called at the fragment's top level. */
+  get(r: number): void {
+    if (r === 0) { this.c.i64Const(0n); return; }
+    const l = this.local(r);
+    if (!this.loaded[r]) {
+      this.c.i32Const(STATE).i64Load(r * 8).localSet(l);
+      this.loaded[r] = 1;
+    }
+    this.c.localGet(l);
+  }
+
+  /** Pops an i64 into guest register r (x0 discards). */
+  set(r: number): void {
+    if (r === 0) { this.c.drop(); return; }
+    this.c.localSet(this.local(r));
+    this.loaded[r] = 1;
+    this.dirty[r] = 1;
+  }
+
+  /** Stores every dirty register (except `skip`) back to the state block. */
+  writeBack(skip = -1): void {
+    for (let r = 1; r < 32; r++) {
+      if (this.dirty[r] && r !== skip) this.c.i32Const(STATE).localGet(this.regLocal[r]).i64Store(r * 8);
+    }
+  }
+
+  storePc(pc: bigint): void {
+    this.c.i32Const(STATE).i64Const(BigInt.asIntN(64, pc)).i64Store(PC_OFFSET);
+  }
+
+  /** Leaves to the monitor with `code`; state.pc = pc. */
+  exit(code: number, pc: bigint): void {
+    this.writeBack();
+    this.storePc(pc);
+    this.c.i32Const(code).return_();
+  }
+
+  /** Continues at a known address through its table slot (chaining). */
+  chain(pc: bigint): void {
+    this.writeBack();
+    this.storePc(pc);
+    this.c.i32Const(this.ctx.slotFor(pc)).returnCallIndirect(this.ctx.ccfType);
+  }
+
+  /**
+   * Prepares a slow-path helper call for instruction `index` of `count`: registers and pc
+   * exact in memory, and the refund the monitor applies if the helper throws or asks for
+   * an exit (the instructions after this one were charged but will not run).
+   */
+  beforeHelper(pc: bigint, index: number, count: number): void {
+    this.writeBack();
+    this.storePc(pc);
+    this.c.i32Const(STATE).i32Const(count - index - 1).i32Store(REFUND_OFFSET);
+  }
+
+  /** After a helper: leave if it raised the attention flag (`finish` completes the instruction first). */
+  exitIfAttention(nextPc: bigint, finish?: () => void): void {
+    this.c.i32Const(STATE).i32Load(ATTENTION_OFFSET).if_();
+    finish?.();
+    this.storePc(nextPc);
+    this.c.i32Const(EXIT.ATTENTION).return_();
+    this.c.end();
+  }
+
+  /** Charges the unit's instruction count, or leaves if the budget cannot cover it. */
+  chargeBudget(count: number, pc: bigint): void {
+    const c = this.c;
+    c.i32Const(STATE).i32Load(BUDGET_OFFSET).localTee(this.t32a).i32Const(count).i32LtS().if_();
+    this.storePc(pc);
+    c.i32Const(EXIT.BUDGET).return_();
+    c.end();
+    c.i32Const(STATE).localGet(this.t32a).i32Const(count).i32Sub().i32Store(BUDGET_OFFSET);
+  }
+}

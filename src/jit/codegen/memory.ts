@@ -1,0 +1,94 @@
+// Loads and stores: an inline software-TLB lookup (src/mmu/tlb.ts) with the direct access
+// on a hit, and a call to the monitor's slow helper otherwise (a miss, a device, a page
+// holding code, a misaligned access, or a fault, which the helper raises as a guest
+// exception after the fragment has made its state exact).
+import type { Insn } from '../../isa/insn.js';
+import { Op } from '../../isa/opcodes.js';
+import { I64 } from '../wasm/types.js';
+import type { Fragment } from './fragment.js';
+
+interface Access { size: 1 | 2 | 4 | 8; signed: boolean }
+
+const LOADS: Partial<Record<Op, Access>> = {
+  [Op.LB]: { size: 1, signed: true }, [Op.LH]: { size: 2, signed: true }, [Op.LW]: { size: 4, signed: true },
+  [Op.LD]: { size: 8, signed: false }, [Op.LBU]: { size: 1, signed: false }, [Op.LHU]: { size: 2, signed: false },
+  [Op.LWU]: { size: 4, signed: false },
+};
+const STORES: Partial<Record<Op, 1 | 2 | 4 | 8>> = { [Op.SB]: 1, [Op.SH]: 2, [Op.SW]: 4, [Op.SD]: 8 };
+
+/** Where this instruction sits in its unit: for exact state on a slow path. */
+export interface Position { pc: bigint; nextPc: bigint; index: number; count: number }
+
+export function emitMemory(f: Fragment, insn: Insn, at: Position): boolean {
+  const load = LOADS[insn.op];
+  if (load) { emitLoad(f, insn, load, at); return true; }
+  const size = STORES[insn.op];
+  if (size) { emitStore(f, insn, size, at); return true; }
+  return false;
+}
+
+/** addr = rs1 + imm into t64a; leaves the TLB entry offset in t32a and the tag comparison on the stack. */
+function lookup(f: Fragment, insn: Insn, size: number, base: number): void {
+  const c = f.c;
+  f.get(insn.rs1);
+  c.i64Const(BigInt(insn.imm)).i64Add().localSet(f.t64a);
+  c.localGet(f.t64a).i64Const(12n).i64ShrU().i32WrapI64().i32Const(f.ctx.tlbMask).i32And().i32Const(4).i32Shl()
+    .localTee(f.t32a).i64Load(base);
+  // Keeping the low (size - 1) bits makes a misaligned address miss.
+  c.localGet(f.t64a).i64Const(~0xfffn | BigInt(size - 1)).i64And().i64Eq();
+}
+
+/** Pushes the machine address (i32) of a TLB hit. */
+function machineAddress(f: Fragment, base: number): void {
+  f.c.localGet(f.t64a).localGet(f.t32a).i64Load(base + 8).i64Add().i32WrapI64();
+}
+
+function emitLoad(f: Fragment, insn: Insn, a: Access, at: Position): void {
+  const c = f.c;
+  const base = f.ctx.tlbLoadBase;
+  lookup(f, insn, a.size, base);
+  c.if_(I64);
+  machineAddress(f, base);
+  switch (a.size) {
+    case 1: if (a.signed) c.i64Load8S(); else c.i64Load8U(); break;
+    case 2: if (a.signed) c.i64Load16S(); else c.i64Load16U(); break;
+    case 4: if (a.signed) c.i64Load32S(); else c.i64Load32U(); break;
+    default: c.i64Load();
+  }
+  c.else_();
+  f.beforeHelper(at.pc, at.index, at.count);
+  c.localGet(f.t64a).i32Const(a.size).call(f.ctx.loadFn);
+  if (a.signed) {
+    if (a.size === 1) c.i64Extend8S(); else if (a.size === 2) c.i64Extend16S(); else c.i64Extend32S();
+  }
+  c.localSet(f.t64b);
+  // A device read may need the monitor (an interrupt line moved): finish the load first.
+  f.exitIfAttention(at.nextPc, () => {
+    if (insn.rd !== 0) c.i32Const(0).localGet(f.t64b).i64Store(insn.rd * 8);
+  });
+  c.localGet(f.t64b);
+  c.end();
+  f.set(insn.rd);
+}
+
+function emitStore(f: Fragment, insn: Insn, size: 1 | 2 | 4 | 8, at: Position): void {
+  const c = f.c;
+  const base = f.ctx.tlbStoreBase;
+  f.get(insn.rs2);
+  c.localSet(f.t64b);
+  lookup(f, insn, size, base);
+  c.if_();
+  machineAddress(f, base);
+  c.localGet(f.t64b);
+  switch (size) {
+    case 1: c.i64Store8(); break;
+    case 2: c.i64Store16(); break;
+    case 4: c.i64Store32(); break;
+    default: c.i64Store();
+  }
+  c.else_();
+  f.beforeHelper(at.pc, at.index, at.count);
+  c.localGet(f.t64a).localGet(f.t64b).i32Const(size).call(f.ctx.storeFn);
+  f.exitIfAttention(at.nextPc);
+  c.end();
+}

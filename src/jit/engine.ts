@@ -1,0 +1,312 @@
+// The JIT engine: finds or compiles the fragment for the current pc, runs fragments (they
+// chain among themselves) until one leaves, and serves their slow-path helpers. It never
+// executes an instruction itself: what compiled code leaves to the monitor (EXIT.MONITOR,
+// EXIT.BUDGET remainders) is for the monitor's interpreter, in src/vmm.
+import { Op } from '../isa/opcodes.js';
+import { readRam, writeRam, type AccessSize } from '../machine/bus.js';
+import type { Board } from '../machine/board.js';
+import { SLOT } from '../machine/hart-state.js';
+import { JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
+import { TrapSignal } from '../machine/trap.js';
+import type { GuestMemory } from '../mmu/guest-memory.js';
+import { Access, isTranslated, translate } from '../mmu/sv39.js';
+import { Tlb, TlbKind } from '../mmu/tlb.js';
+import { EXIT } from './exits.js';
+import { JumpCache } from './jump-cache.js';
+import { buildModule, type ModuleLayout } from './module.js';
+import { TranslationCache } from './translation-cache.js';
+import { formTu, type Tu } from './tu.js';
+
+export interface JitOptions {
+  /** Entries in each software TLB (a power of two). */
+  tlbEntries: number;
+  /** Most translation units compiled into one Wasm module. */
+  batch: number;
+  /** The TC is flushed when it holds this many fragments. */
+  maxFragments: number;
+  /** Called with each module's bytes (for --dump-wasm). */
+  dump?: (bytes: Uint8Array, index: number) => void;
+}
+
+export const DEFAULT_JIT_OPTIONS: JitOptions = { tlbEntries: 256, batch: 16, maxFragments: 1 << 16 };
+
+/** How a run of compiled code ended. */
+export interface JitRun {
+  exit: number;
+  /** The guest exception a helper raised (state.pc is the faulting instruction). */
+  exception: TrapSignal | null;
+  /** Instructions executed (including a faulting one). */
+  executed: number;
+}
+
+export class JitStats {
+  translations = 0;
+  modules = 0;
+  bytesEmitted = 0;
+  compileMillis = 0;
+  instantiateMillis = 0;
+  exits = [0, 0, 0, 0, 0];
+}
+
+export class JitEngine {
+  readonly tc: TranslationCache;
+  readonly tlb: Tlb;
+  readonly jumpCache: JumpCache;
+  readonly stats = new JitStats();
+  private readonly s: BigUint64Array;
+  private readonly i32: Int32Array;
+  private readonly imports: WebAssembly.Imports;
+  private readonly layoutBase: Omit<ModuleLayout, 'tableSize'>;
+  private epoch = -1;
+  private fenceEpoch = 0;
+  private readonly contexts = new Map<string, number>();
+  private readonly translatedContexts = new Set<number>();
+  private context = 0;
+  /** Counter values when the current run started, for helpers that need them exact. */
+  private runStartBudget = 0;
+  private runStartExecuted = 0n;
+  private runStartRetired = 0n;
+
+  constructor(private readonly board: Board, private readonly mem: GuestMemory, readonly options: JitOptions) {
+    const memory = board.memory;
+    this.s = board.hart.state;
+    this.i32 = new Int32Array(memory.buffer, 0, this.s.length * 2);
+    this.tlb = new Tlb(memory, options.tlbEntries);
+    this.jumpCache = new JumpCache(memory);
+    this.tc = new TranslationCache(options.maxFragments);
+    this.layoutBase = {
+      memoryPages: memory.buffer.byteLength / WASM_PAGE,
+      tlbLoadBase: this.tlb.loadBase, tlbStoreBase: this.tlb.storeBase, tlbMask: this.tlb.mask,
+      jumpCacheBase: JUMP_CACHE_OFFSET, jumpCacheMask: this.jumpCache.mask,
+    };
+    this.imports = {
+      env: {
+        memory, table: this.tc.table,
+        // Wasm hands i64 values to JS as signed BigInts; guest addresses are unsigned.
+        load: (vaddr: bigint, size: number) => this.load(BigInt.asUintN(64, vaddr), size as AccessSize),
+        store: (vaddr: bigint, value: bigint, size: number) =>
+          this.store(BigInt.asUintN(64, vaddr), BigInt.asUintN(64, value), size as AccessSize),
+      },
+    };
+    board.bus.onCodeWrite((paddr, size) => this.codeWritten(paddr, size));
+  }
+
+  /** Runs compiled code for at most `budget` instructions. */
+  run(budget: number): JitRun {
+    const s = this.s;
+    this.syncTranslationState();
+    this.i32[SLOT.budget * 2] = budget;
+    this.i32[SLOT.refund * 2] = 0;
+    this.i32[SLOT.attention * 2] = 0;
+    this.runStartBudget = budget;
+    this.runStartExecuted = s[SLOT.executed];
+    this.runStartRetired = s[SLOT.retired];
+    let exit: number = EXIT.UNCHAINED;
+    let exception: TrapSignal | null = null;
+    try {
+      while (exit === EXIT.UNCHAINED || exit === EXIT.JUMP_CACHE_MISS) {
+        const pc = s[SLOT.pc];
+        const slot = this.tc.slotFor(this.context, pc);
+        if (!this.tc.linked(slot) && !this.compile(pc, slot)) { exit = EXIT.MONITOR; break; }
+        if (exit === EXIT.JUMP_CACHE_MISS) this.jumpCache.set(pc, this.context, slot);
+        exit = (this.tc.table.get(slot) as () => number)();
+        this.stats.exits[exit]++;
+      }
+    } catch (e) {
+      if (!(e instanceof TrapSignal)) throw e;
+      exception = e;
+    }
+    // A fragment that left early (fault, attention) was charged for instructions after it.
+    if (exception || exit === EXIT.ATTENTION) this.i32[SLOT.budget * 2] += this.i32[SLOT.refund * 2];
+    const executed = budget - this.i32[SLOT.budget * 2];
+    s[SLOT.executed] = this.runStartExecuted + BigInt(executed);
+    s[SLOT.retired] = this.runStartRetired + BigInt(exception ? executed - 1 : executed);
+    return { exit, exception, executed };
+  }
+
+  /** Follows privilege, satp and sfence changes: TLB flushes, code context, unlinking. */
+  private syncTranslationState(): void {
+    const hart = this.board.hart;
+    if (hart.translationEpoch === this.epoch) return;
+    this.epoch = hart.translationEpoch;
+    this.tlb.flush();
+    if (hart.fenceEpoch !== this.fenceEpoch) {
+      this.fenceEpoch = hart.fenceEpoch;
+      const translated = this.translatedContexts;
+      this.tc.unlinkContexts((c) => translated.has(c));
+      this.jumpCache.flush();
+    }
+    const priv = Number(this.s[SLOT.priv]);
+    const satp = this.s[SLOT.satp];
+    const paged = isTranslated(satp, priv);
+    const key = paged ? `${priv}:${satp}` : `bare:${priv}`;
+    let id = this.contexts.get(key);
+    if (id === undefined) {
+      id = this.contexts.size;
+      this.contexts.set(key, id);
+      if (paged) this.translatedContexts.add(id);
+    }
+    this.context = id;
+    this.i32[SLOT.context * 2] = id;
+  }
+
+  private fetchPaddr = (pc: bigint): number =>
+    translate(this.board.bus, pc, Access.Fetch, Number(this.s[SLOT.priv]), this.s[SLOT.satp], this.s[SLOT.mstatus]);
+
+  /** Compiles the unit at pc (with a batch of its direct successors) and links `slot`. */
+  private compile(pc: bigint, slot: number): boolean {
+    let first: Tu;
+    try {
+      first = formTu(this.mem, pc, this.fetchPaddr);
+    } catch (e) {
+      if (e instanceof TrapSignal) return false; // the monitor raises the fetch fault
+      throw e;
+    }
+    const firstKey = this.keyOf(first);
+    const cached = this.tc.find(firstKey);
+    if (cached) {
+      this.tc.link(slot, cached);
+      return true;
+    }
+    if (this.tc.full) this.flushAll();
+    const batch = this.gatherBatch(first);
+    this.instantiate(batch);
+    return this.tc.linked(this.tc.slotFor(this.context, pc)) !== null;
+  }
+
+  /** The first unit plus direct successors not yet compiled, breadth first. */
+  private gatherBatch(first: Tu): Tu[] {
+    const batch = [first];
+    const seen = new Set<bigint>([first.pc]);
+    for (let i = 0; i < batch.length && batch.length < this.options.batch; i++) {
+      for (const next of successors(batch[i])) {
+        if (batch.length >= this.options.batch) break;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        if (this.tc.linked(this.tc.slotFor(this.context, next))) continue;
+        try {
+          const tu = formTu(this.mem, next, this.fetchPaddr);
+          if (!this.tc.find(this.keyOf(tu))) batch.push(tu);
+        } catch (e) {
+          if (!(e instanceof TrapSignal)) throw e; // not mapped yet: compile it when reached
+        }
+      }
+    }
+    return batch;
+  }
+
+  private instantiate(batch: Tu[]): void {
+    const t0 = performance.now();
+    const context = this.context;
+    const built = buildModule(batch, { ...this.layoutBase, tableSize: this.tc.table.length },
+      (pc) => this.tc.slotFor(context, pc));
+    const module = new WebAssembly.Module(built.bytes as Uint8Array<ArrayBuffer>);
+    const t1 = performance.now();
+    // Slots allocated while emitting may have grown the table; the import's minimum
+    // was taken before, which is fine: a table may be larger than a module asks for.
+    const instance = new WebAssembly.Instance(module, this.imports);
+    const t2 = performance.now();
+    this.options.dump?.(built.bytes, this.stats.modules);
+    this.stats.modules++;
+    this.stats.translations += batch.length;
+    this.stats.bytesEmitted += built.bytes.length;
+    this.stats.compileMillis += t1 - t0;
+    this.stats.instantiateMillis += t2 - t1;
+    const bus = this.board.bus;
+    batch.forEach((tu, i) => {
+      const ramPage = (tu.paddr - bus.ramBase) >>> 12;
+      const wasCode = bus.codePages[ramPage] !== 0;
+      bus.markCode(tu.paddr);
+      // Stores to a page that now holds code must take the slow path.
+      if (!wasCode) this.tlb.flushStores();
+      const length = Number(tu.nextPc - tu.pc);
+      const entry = this.tc.add(this.keyOf(tu), instance.exports[built.names[i]] as () => number, ramPage, tu.paddr, length);
+      this.tc.link(this.tc.slotFor(context, tu.pc), entry);
+    });
+  }
+
+  /** What a fragment depends on: context, addresses, the code bytes and where the unit ends. */
+  private keyOf(tu: Tu): string {
+    let raws = '';
+    for (const insn of tu.insns) raws += `${insn.raw.toString(16)},`;
+    return `${this.context}|${tu.pc.toString(16)}|${tu.paddr.toString(16)}|${raws}|${tu.end}|${tu.nextPc.toString(16)}`;
+  }
+
+  private flushAll(): void {
+    this.tc.flush();
+    this.jumpCache.flush();
+    for (let page = 0; page < this.board.bus.codePages.length; page++) this.board.bus.unmarkCode(page);
+  }
+
+  /** A write touched a page with code: drop what it overwrote (self-modifying code, loaders). */
+  private codeWritten(paddr: number, size: number): void {
+    const bus = this.board.bus;
+    const first = (paddr - bus.ramBase) >>> 12;
+    const last = (paddr + size - 1 - bus.ramBase) >>> 12;
+    for (let page = first; page <= last; page++) {
+      const { dropped, pageEmpty } = this.tc.invalidate(page, paddr, size);
+      if (pageEmpty) bus.unmarkCode(page);
+      // The running fragment may be one of the stale ones: leave after this store.
+      if (dropped > 0) this.i32[SLOT.attention * 2] = 1;
+    }
+  }
+
+  /** The exact counters at the instruction a helper serves (devices read mtime from them). */
+  private syncCountersForHelper(): void {
+    const used = this.runStartBudget - this.i32[SLOT.budget * 2] - this.i32[SLOT.refund * 2] - 1;
+    this.s[SLOT.executed] = this.runStartExecuted + BigInt(used);
+    this.s[SLOT.retired] = this.runStartRetired + BigInt(used);
+  }
+
+  private needsMonitor(): void {
+    const hart = this.board.hart;
+    if (hart.stopRequested || hart.interruptsDirty || hart.translationEpoch !== this.epoch) this.i32[SLOT.attention * 2] = 1;
+  }
+
+  /** Slow-path load: TLB refill for RAM, devices, misaligned accesses and faults. */
+  private load(vaddr: bigint, size: AccessSize): bigint {
+    if ((vaddr & BigInt(size - 1)) !== 0n) return this.mem.load(vaddr, size);
+    const pa = this.mem.translateData(vaddr, Access.Load);
+    const bus = this.board.bus;
+    const off = bus.ramOffset(pa, size);
+    if (off >= 0) {
+      this.tlb.fill(TlbKind.Load, vaddr, pa);
+      return readRam(bus.view, off, size);
+    }
+    this.syncCountersForHelper();
+    const v = this.mem.loadPhysical(pa, size, vaddr, Access.Load);
+    this.needsMonitor();
+    return v;
+  }
+
+  /** Slow-path store: TLB refill for plain RAM, else through the bus (devices, code, HTIF). */
+  private store(vaddr: bigint, value: bigint, size: AccessSize): void {
+    if ((vaddr & BigInt(size - 1)) !== 0n) {
+      this.syncCountersForHelper();
+      this.mem.store(vaddr, size, value);
+      this.needsMonitor();
+      return;
+    }
+    const pa = this.mem.translateData(vaddr, Access.Store);
+    const bus = this.board.bus;
+    const off = bus.ramOffset(pa, size);
+    if (off >= 0 && !bus.pageNeedsSlowStores(pa)) {
+      this.tlb.fill(TlbKind.Store, vaddr, pa);
+      writeRam(bus.view, off, size, value);
+      return;
+    }
+    this.syncCountersForHelper();
+    this.mem.storePhysical(pa, size, value, vaddr);
+    this.needsMonitor();
+  }
+}
+
+/** Addresses a unit continues at through direct chaining. */
+function successors(tu: Tu): bigint[] {
+  if (tu.end === 'page' || tu.end === 'cap') return [tu.nextPc];
+  if (tu.end !== 'branch') return [];
+  const last = tu.insns[tu.insns.length - 1];
+  if (last.op === Op.JALR) return [];
+  const target = BigInt.asUintN(64, tu.pcs[tu.pcs.length - 1] + BigInt(last.imm));
+  return last.op === Op.JAL ? [target] : [target, tu.nextPc];
+}

@@ -1,0 +1,16 @@
+// Why a compiled fragment returned to the monitor. Every exit leaves the guest registers
+// and state.pc exact in linear memory.
+export const EXIT = {
+  /** The slice's budget cannot cover the next unit; state.pc is its first instruction. */
+  BUDGET: 0,
+  /** A chained jump reached a slot with no code yet; state.pc is the target. */
+  UNCHAINED: 1,
+  /** An indirect jump's target was not in the jump cache; state.pc is the target. */
+  JUMP_CACHE_MISS: 2,
+  /** The instruction at state.pc is for the monitor (sensitive, illegal, atomic, ...). */
+  MONITOR: 3,
+  /** A helper asked for the monitor (device, code write, interrupt); state.pc is next. */
+  ATTENTION: 4,
+} as const;
+
+export const EXIT_NAMES = ['budget', 'unchained', 'jump-cache-miss', 'monitor', 'attention'] as const;

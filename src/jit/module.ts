@@ -1,0 +1,53 @@
+// Many translation units go into one Wasm module (compile and instantiate cost is per
+// module), one function each, all sharing the guest's memory and the TC's table.
+import { compileTu } from './codegen/compile.js';
+import type { ModuleContext } from './codegen/module-context.js';
+import { mulhuBody, signedMulhBody } from './codegen/wide-multiply.js';
+import type { Tu } from './tu.js';
+import { ModuleBuilder } from './wasm/module-builder.js';
+import { I32, I64 } from './wasm/types.js';
+
+export interface ModuleLayout {
+  memoryPages: number;
+  tableSize: number;
+  tlbLoadBase: number;
+  tlbStoreBase: number;
+  tlbMask: number;
+  jumpCacheBase: number;
+  jumpCacheMask: number;
+}
+
+export interface BuiltModule {
+  bytes: Uint8Array;
+  /** Export name of each unit's function, in input order. */
+  names: string[];
+}
+
+export function buildModule(tus: readonly Tu[], layout: ModuleLayout, slotFor: (pc: bigint) => number): BuiltModule {
+  const mb = new ModuleBuilder();
+  const ccfType = mb.addType([], [I32]);
+  const loadType = mb.addType([I64, I32], [I64]);
+  const storeType = mb.addType([I64, I64, I32], []);
+  const wideType = mb.addType([I64, I64], [I64]);
+  mb.importMemory('env', 'memory', layout.memoryPages, layout.memoryPages);
+  mb.importTable('env', 'table', layout.tableSize);
+  const loadFn = mb.importFunction('env', 'load', loadType);
+  const storeFn = mb.importFunction('env', 'store', storeType);
+  const mulhuFn = mb.addFunction(wideType, mulhuBody());
+  const mulhFn = mb.addFunction(wideType, signedMulhBody(mulhuFn, true));
+  const mulhsuFn = mb.addFunction(wideType, signedMulhBody(mulhuFn, false));
+  const ctx: ModuleContext = {
+    ccfType, loadFn, storeFn, mulhuFn, mulhFn, mulhsuFn,
+    tlbLoadBase: layout.tlbLoadBase, tlbStoreBase: layout.tlbStoreBase, tlbMask: layout.tlbMask,
+    jumpCacheBase: layout.jumpCacheBase, jumpCacheMask: layout.jumpCacheMask,
+    slotFor,
+  };
+  const names: string[] = [];
+  tus.forEach((tu, i) => {
+    const fn = mb.addFunction(ccfType, compileTu(ctx, tu));
+    const name = `tu${i}_${tu.pc.toString(16)}`;
+    mb.exportFunction(name, fn);
+    names.push(name);
+  });
+  return { bytes: mb.toBytes(), names };
+}

@@ -1,0 +1,169 @@
+// The translation cache (TC). Compiled fragments live in one shared WebAssembly.Table;
+// a slot is the directory entry for one guest address in one code context, and starts
+// as a stub that returns to the monitor. Linking is table.set: fragments chain through
+// slots, so re-pointing a slot re-routes every jump to it (invalidation, relinking).
+// Fragments are also kept by content key, so identical code in an identical context is
+// compiled once.
+import { EXIT } from './exits.js';
+import { ModuleBuilder } from './wasm/module-builder.js';
+import { CodeBuilder } from './wasm/code-builder.js';
+import { I32 } from './wasm/types.js';
+
+type CcfFunction = () => number;
+
+export interface FragmentEntry {
+  readonly key: string;
+  readonly fn: CcfFunction;
+  /** The RAM page the code came from, and the guest-physical bytes it was made from. */
+  readonly ramPage: number;
+  readonly paddr: number;
+  readonly length: number;
+  /** Slots currently pointing at this fragment. */
+  readonly slots: Set<number>;
+}
+
+interface SlotInfo {
+  readonly context: number;
+  readonly pc: bigint;
+  fragment: FragmentEntry | null;
+}
+
+const INITIAL_SLOTS = 1024;
+
+export class TranslationCache {
+  readonly table: WebAssembly.Table;
+  private readonly stub: CcfFunction;
+  private readonly slotByAddress = new Map<number, Map<bigint, number>>();
+  private readonly slots: SlotInfo[] = [];
+  private readonly fragments = new Map<string, FragmentEntry>();
+  private readonly byPage = new Map<number, Set<FragmentEntry>>();
+  /** Counters for --stats. */
+  invalidations = 0;
+  flushes = 0;
+  lookups = 0;
+  hits = 0;
+
+  constructor(readonly maxFragments: number) {
+    this.stub = makeStub();
+    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: INITIAL_SLOTS });
+    for (let i = 0; i < INITIAL_SLOTS; i++) this.table.set(i, this.stub);
+  }
+
+  get liveFragments(): number {
+    return this.fragments.size;
+  }
+
+  /** The slot for `pc` in `context`, allocated (as a stub) on first use. */
+  slotFor(context: number, pc: bigint): number {
+    let byPc = this.slotByAddress.get(context);
+    if (!byPc) {
+      byPc = new Map();
+      this.slotByAddress.set(context, byPc);
+    }
+    let slot = byPc.get(pc);
+    if (slot === undefined) {
+      slot = this.slots.length;
+      if (slot >= this.table.length) this.table.grow(this.table.length, this.stub);
+      this.slots.push({ context, pc, fragment: null });
+      byPc.set(pc, slot);
+    }
+    return slot;
+  }
+
+  linked(slot: number): FragmentEntry | null {
+    return this.slots[slot].fragment;
+  }
+
+  /** The cached fragment with this content key, if any. */
+  find(key: string): FragmentEntry | undefined {
+    this.lookups++;
+    const f = this.fragments.get(key);
+    if (f) this.hits++;
+    return f;
+  }
+
+  add(key: string, fn: CcfFunction, ramPage: number, paddr: number, length: number): FragmentEntry {
+    const entry: FragmentEntry = { key, fn, ramPage, paddr, length, slots: new Set() };
+    this.fragments.set(key, entry);
+    let set = this.byPage.get(ramPage);
+    if (!set) {
+      set = new Set();
+      this.byPage.set(ramPage, set);
+    }
+    set.add(entry);
+    return entry;
+  }
+
+  link(slot: number, entry: FragmentEntry): void {
+    const info = this.slots[slot];
+    if (info.fragment) info.fragment.slots.delete(slot);
+    info.fragment = entry;
+    entry.slots.add(slot);
+    this.table.set(slot, entry.fn);
+  }
+
+  private unlink(slot: number): void {
+    const info = this.slots[slot];
+    if (!info.fragment) return;
+    info.fragment.slots.delete(slot);
+    info.fragment = null;
+    this.table.set(slot, this.stub);
+  }
+
+  /**
+   * Drops the fragments of `ramPage` made from bytes in [paddr, paddr + size). Returns
+   * how many were dropped; `pageEmpty` tells whether the page still holds any code.
+   */
+  invalidate(ramPage: number, paddr: number, size: number): { dropped: number; pageEmpty: boolean } {
+    const set = this.byPage.get(ramPage);
+    if (!set) return { dropped: 0, pageEmpty: true };
+    let dropped = 0;
+    for (const entry of set) {
+      if (paddr >= entry.paddr + entry.length || paddr + size <= entry.paddr) continue;
+      for (const slot of [...entry.slots]) this.unlink(slot);
+      this.fragments.delete(entry.key);
+      set.delete(entry);
+      dropped++;
+    }
+    this.invalidations += dropped;
+    if (set.size === 0) this.byPage.delete(ramPage);
+    return { dropped, pageEmpty: set.size === 0 };
+  }
+
+  /** Unlinks the slots of the given contexts: their address-to-code mappings may have changed. */
+  unlinkContexts(contexts: (context: number) => boolean): void {
+    for (let slot = 0; slot < this.slots.length; slot++) {
+      if (this.slots[slot].fragment && contexts(this.slots[slot].context)) this.unlink(slot);
+    }
+  }
+
+  /** Whether the TC has reached its size bound and should be flushed before adding more. */
+  get full(): boolean {
+    return this.fragments.size >= this.maxFragments;
+  }
+
+  /** Empties the TC: every slot back to the stub, every fragment dropped. */
+  flush(): void {
+    for (let slot = 0; slot < this.slots.length; slot++) this.table.set(slot, this.stub);
+    this.slots.length = 0;
+    this.slotByAddress.clear();
+    this.fragments.clear();
+    this.byPage.clear();
+    this.flushes++;
+  }
+
+  /** The RAM pages that currently hold translated code. */
+  pages(): IterableIterator<number> {
+    return this.byPage.keys();
+  }
+}
+
+/** The function every empty slot holds: "no code here yet". */
+function makeStub(): CcfFunction {
+  const mb = new ModuleBuilder();
+  const type = mb.addType([], [I32]);
+  const body = new CodeBuilder([]).i32Const(EXIT.UNCHAINED).finish();
+  mb.exportFunction('stub', mb.addFunction(type, body));
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.toBytes() as Uint8Array<ArrayBuffer>), {});
+  return instance.exports.stub as CcfFunction;
+}

@@ -1,0 +1,88 @@
+// Translation units: the run of guest instructions one compiled fragment covers. Code is
+// read through the guest's own fetch path (so privilege and paging apply), and a unit
+// ends at a control transfer (included), before an instruction the monitor must handle
+// (sensitive, illegal, or straddling a page), at the page's end, or at a length cap.
+import { amoShape } from '../isa/amo.js';
+import { decode } from '../isa/decode.js';
+import type { Insn } from '../isa/insn.js';
+import { Op } from '../isa/opcodes.js';
+import { TrapSignal } from '../machine/trap.js';
+import type { GuestMemory } from '../mmu/guest-memory.js';
+
+export const TU_MAX_INSNS = 64;
+
+/** Why a unit ends; for 'monitor' the instruction at `nextPc` is left to the monitor. */
+export type TuEnd = 'branch' | 'monitor' | 'page' | 'cap';
+
+export interface Tu {
+  /** Virtual address of the first instruction. */
+  readonly pc: bigint;
+  /** Guest-physical address of the first instruction. */
+  readonly paddr: number;
+  readonly insns: readonly Insn[];
+  /** Virtual address of each instruction. */
+  readonly pcs: readonly bigint[];
+  readonly end: TuEnd;
+  /** Where execution continues after the last instruction when it does not branch. */
+  readonly nextPc: bigint;
+}
+
+/**
+ * Instructions that end a unit before them and are executed by the monitor: everything
+ * that reads or changes privileged state or raises an exception by design, and (for now)
+ * the atomics, which are rare outside locks.
+ */
+export function leavesToMonitor(op: Op): boolean {
+  if (amoShape(op) !== undefined) return true;
+  switch (op) {
+    case Op.LR_W: case Op.LR_D: case Op.SC_W: case Op.SC_D:
+    case Op.ILLEGAL: case Op.ECALL: case Op.EBREAK: case Op.MRET: case Op.SRET: case Op.WFI:
+    case Op.SFENCE_VMA: case Op.FENCE_I:
+    case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function endsUnit(op: Op): boolean {
+  return op === Op.JAL || op === Op.JALR || (op >= Op.BEQ && op <= Op.BGEU);
+}
+
+/**
+ * Forms the unit starting at `pc`. `paddrOf` translates a fetch address (it may throw
+ * for the first instruction: the caller then lets the monitor raise the fault).
+ */
+export function formTu(mem: GuestMemory, pc: bigint, paddrOf: (pc: bigint) => number, maxInsns = TU_MAX_INSNS): Tu {
+  const insns: Insn[] = [];
+  const pcs: bigint[] = [];
+  const page = pc >> 12n;
+  const paddr = paddrOf(pc);
+  let at = pc;
+  let end: TuEnd = 'cap';
+  while (insns.length < maxInsns) {
+    if (at >> 12n !== page) { end = 'page'; break; }
+    let raw: number;
+    try {
+      // A 32-bit instruction in the last two bytes straddles into the next page: the
+      // monitor handles it, so a unit never depends on two pages.
+      if ((at & 0xfffn) === 0xffen) {
+        raw = mem.fetch(at);
+        if ((raw & 3) === 3) { end = 'monitor'; break; }
+      } else {
+        raw = mem.fetch(at);
+      }
+    } catch (e) {
+      if (!(e instanceof TrapSignal) || insns.length === 0) throw e;
+      end = 'monitor';
+      break;
+    }
+    const insn = decode(raw);
+    if (leavesToMonitor(insn.op)) { end = 'monitor'; break; }
+    insns.push(insn);
+    pcs.push(at);
+    at = BigInt.asUintN(64, at + BigInt(insn.len));
+    if (endsUnit(insn.op)) { end = 'branch'; break; }
+  }
+  return { pc, paddr, insns, pcs, end, nextPc: at };
+}

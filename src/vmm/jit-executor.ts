@@ -1,0 +1,38 @@
+// Runs the guest on compiled code, with the reference interpreter as the monitor's
+// emulator for whatever compiled code leaves to it: sensitive instructions (trap and
+// emulate), instructions at a fetch fault, and the last few instructions of a slice
+// that a whole unit would overrun (so instruction counts stay exact).
+import type { Board } from '../machine/board.js';
+import { SLOT } from '../machine/hart-state.js';
+import { EXIT } from '../jit/exits.js';
+import type { JitEngine } from '../jit/engine.js';
+import { StopReason, type Interpreter } from '../interp/interpreter.js';
+
+export class JitExecutor {
+  constructor(private readonly board: Board, readonly jit: JitEngine, private readonly interp: Interpreter) {}
+
+  /** Executes at most `limit` instructions; the same contract as Interpreter.run. */
+  run(limit: number): StopReason {
+    const hart = this.board.hart;
+    const end = Number(hart.executed) + limit;
+    for (;;) {
+      const left = end - Number(hart.executed);
+      if (left <= 0) return StopReason.Limit;
+      if (hart.interruptsDirty) hart.deliverInterrupt();
+      if (hart.stopRequested) return StopReason.Requested;
+      const r = this.jit.run(left);
+      if (r.exception) {
+        const e = r.exception;
+        if (hart.deliverException(e.cause, e.tval, hart.state[SLOT.pc])) return StopReason.TrapLoop;
+        continue;
+      }
+      if (r.exit === EXIT.BUDGET) return this.interp.run(end - Number(hart.executed));
+      if (Number(hart.executed) >= end) return StopReason.Limit;
+      if (r.exit === EXIT.MONITOR) {
+        const reason = this.interp.run(1);
+        if (reason !== StopReason.Limit) return reason;
+      }
+      // EXIT.ATTENTION: the loop head serves interrupts and stop requests.
+    }
+  }
+}
