@@ -135,8 +135,12 @@ export class Machine {
     return collectStats(this.vm);
   }
 
-  /** Calls `sink` before every instruction executes (slow; for --trace). Pass null to stop. */
+  /**
+   * Calls `sink` before every instruction executes (slow; for --trace). Pass null to stop.
+   * Only the interpreter can do this: compiled code has no per-instruction hook.
+   */
   trace(sink: ((e: TraceEvent) => void) | null): void {
+    if (this.engine !== 'interp') throw new RangeError('instruction tracing needs the interp engine');
     this.vm.interp.trace = sink && ((pc, insn, privilege) =>
       sink({ pc, privilege, bits: insn.raw, length: insn.len, text: disassemble(insn, pc) }));
   }

@@ -37,7 +37,8 @@ Options for run:
   --max-insns <N>         stop after N instructions with exit status 124
   --stats                 print a summary of the run on stderr at exit
   --stats-json <file>     write the same summary as JSON to <file>
-  --trace                 print every executed instruction (pc, bits, disassembly) on stderr
+  --trace                 print every executed instruction (pc, bits, disassembly) on
+                          stderr; runs on the interpreter
   --realtime              mtime follows the host clock (default: derived from the
                           instruction count, 10 instructions per 100 ns tick, deterministic)
   --misaligned <policy>   misaligned loads/stores: allow (default; they complete) or
@@ -78,6 +79,7 @@ export function parseArgs(argv: string[]): Args {
     stats: false, statsJson: undefined, trace: false, realtime: false, misaligned: 'allow', raw: false, loadAddress: undefined,
   };
   let image: string | undefined;
+  let engineGiven = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -92,6 +94,7 @@ export function parseArgs(argv: string[]): Args {
         if (v === undefined) throw new UsageError('--engine needs a value');
         if (!(ENGINES as readonly string[]).includes(v)) throw new UsageError(`unknown engine "${v}" (available: ${ENGINES.join(', ')})`);
         args.engine = v as RunArgs['engine'];
+        engineGiven = true;
         break;
       }
       case '-m': case '--memory': args.memoryMiB = parseCount(flag, value()); break;
@@ -121,6 +124,10 @@ export function parseArgs(argv: string[]): Args {
   }
   if (image === undefined) throw new UsageError('run needs an image file: rvwasm run <image>');
   if (args.loadAddress !== undefined && !args.raw) throw new UsageError('--load-address only applies with --raw');
+  if (args.trace) {
+    if (engineGiven && args.engine !== 'interp') throw new UsageError('--trace needs --engine interp (compiled code has no per-instruction hook)');
+    args.engine = 'interp';
+  }
   args.image = image;
   return args;
 }

@@ -44,8 +44,9 @@ describe('Machine', () => {
     expect(() => m.readCsr(0x7c0)).toThrow(RangeError);
   });
 
-  it('traces instructions with disassembly', () => {
-    const m = new Machine();
+  it('traces instructions with disassembly (interpreter only)', () => {
+    expect(() => new Machine({ engine: 'jit' }).trace(() => {})).toThrow(/interp/);
+    const m = new Machine({ engine: 'interp' });
     m.loadRaw(finisher(0x5555));
     const seen: string[] = [];
     m.trace((e) => seen.push(`${e.pc.toString(16)} ${e.text}`));

@@ -116,6 +116,7 @@ describe('rvwasm CLI', () => {
     expectUsageError(rvwasm('run', ok, ok), /only one image/);
     expectUsageError(rvwasm('run', ok, '--load-address', '0x1000'), /only applies with --raw/);
     expectUsageError(rvwasm('run', ok, '--stats=yes'), /takes no value/);
+    expectUsageError(rvwasm('run', ok, '--trace', '--engine', 'jit'), /--trace needs --engine interp/);
   });
 
   it('rejects bad images with one line and status 2', () => {
