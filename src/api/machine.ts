@@ -7,6 +7,7 @@ import { SLOT } from '../machine/hart-state.js';
 import { TrapSignal } from '../machine/trap.js';
 import { DEFAULT_RAM_MIB, DRAM_BASE } from '../machine/layout.js';
 import { collectStats, type RunStats } from '../vmm/stats.js';
+import type { JitOptions } from '../jit/engine.js';
 import { VirtualMachine, type EngineName, type RunOutcome } from '../vmm/vm.js';
 
 export type { EngineName, RunOutcome, RunStats };
@@ -23,6 +24,11 @@ export interface MachineOptions {
    * Zicclsm does; 'trap' raises address-misaligned so firmware can emulate them.
    */
   misaligned?: 'allow' | 'trap';
+  /**
+   * JIT settings: `tlbEntries` (power of two, default 256), `batch` (units per Wasm
+   * module, default 16), `maxFragments` (TC size bound), `dump` (receives every module).
+   */
+  jit?: Partial<JitOptions>;
   /** Receives guest console output (UART and HTIF); fd is 1 or 2. Default: discarded. */
   output?: (fd: number, bytes: Uint8Array) => void;
 }
@@ -58,6 +64,7 @@ export class Machine {
       realtime: options.realtime ?? false,
       misaligned: options.misaligned ?? 'allow',
       engine,
+      jit: options.jit,
       output: options.output ?? (() => {}),
     });
   }

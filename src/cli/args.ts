@@ -18,6 +18,7 @@ export interface RunArgs {
   realtime: boolean;
   misaligned: 'allow' | 'trap';
   raw: boolean;
+  dumpWasm: string | undefined;
   loadAddress: bigint | undefined;
 }
 
@@ -43,6 +44,7 @@ Options for run:
                           instruction count, 10 instructions per 100 ns tick, deterministic)
   --misaligned <policy>   misaligned loads/stores: allow (default; they complete) or
                           trap (address-misaligned exceptions, for firmware to emulate)
+  --dump-wasm <dir>       write every Wasm module the JIT emits to <dir> as .wasm and .wat
   --raw                   the image is a raw binary, not an ELF
   --load-address <addr>   where --raw loads and starts (default 0x80000000)
 
@@ -76,7 +78,7 @@ export function parseArgs(argv: string[]): Args {
 
   const args: RunArgs = {
     command: 'run', image: '', engine: 'jit', memoryMiB: undefined, maxInsns: undefined,
-    stats: false, statsJson: undefined, trace: false, realtime: false, misaligned: 'allow', raw: false, loadAddress: undefined,
+    stats: false, statsJson: undefined, trace: false, realtime: false, misaligned: 'allow', raw: false, loadAddress: undefined, dumpWasm: undefined,
   };
   let image: string | undefined;
   let engineGiven = false;
@@ -116,6 +118,12 @@ export function parseArgs(argv: string[]): Args {
         break;
       }
       case '--load-address': args.loadAddress = parseAddress(flag, value()); break;
+      case '--dump-wasm': {
+        const v = value();
+        if (!v) throw new UsageError('--dump-wasm needs a directory');
+        args.dumpWasm = v;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"; try "rvwasm --help"`);
         if (image !== undefined) throw new UsageError(`only one image may be given (got "${image}" and "${arg}")`);
@@ -124,6 +132,7 @@ export function parseArgs(argv: string[]): Args {
   }
   if (image === undefined) throw new UsageError('run needs an image file: rvwasm run <image>');
   if (args.loadAddress !== undefined && !args.raw) throw new UsageError('--load-address only applies with --raw');
+  if (args.dumpWasm !== undefined && args.engine !== 'jit') throw new UsageError('--dump-wasm needs --engine jit');
   if (args.trace) {
     if (engineGiven && args.engine !== 'interp') throw new UsageError('--trace needs --engine interp (compiled code has no per-instruction hook)');
     args.engine = 'interp';

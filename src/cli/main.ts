@@ -6,6 +6,7 @@ import { GuestImageError } from '../machine/image-error.js';
 import { formatStats } from '../vmm/stats.js';
 import { HELP, UsageError, parseArgs, type RunArgs } from './args.js';
 import { OutputBuffer } from './output.js';
+import { dumpModule } from '../jit/wasm/dump.js';
 import { StdinFeed } from './stdin.js';
 import { formatTrace } from './trace.js';
 
@@ -40,6 +41,7 @@ function readImage(path: string): Uint8Array {
 
 async function run(args: RunArgs): Promise<number> {
   const bytes = readImage(args.image);
+  const dumps: Promise<void>[] = [];
   const stdout = new OutputBuffer(1);
   const stderr = new OutputBuffer(2);
   const machine = new Machine({
@@ -47,6 +49,9 @@ async function run(args: RunArgs): Promise<number> {
     memoryMiB: args.memoryMiB,
     realtime: args.realtime,
     misaligned: args.misaligned,
+    jit: args.dumpWasm === undefined ? undefined : {
+      dump: (bytes, index) => dumps.push(dumpModule(bytes, args.dumpWasm!, `module-${String(index).padStart(5, '0')}`)),
+    },
     output: (fd, data) => (fd === 2 ? stderr : stdout).write(data),
   });
   if (args.raw) machine.loadRaw(bytes, args.loadAddress, args.image);
@@ -79,6 +84,11 @@ async function run(args: RunArgs): Promise<number> {
     input.close();
   }
 
+  try {
+    await Promise.all(dumps);
+  } catch (e) {
+    fail(`cannot write the Wasm dump: ${(e as Error).message}`);
+  }
   const stats = machine.counters();
   if (args.stats) process.stderr.write(`${formatStats(stats)}\n`);
   if (args.statsJson) {

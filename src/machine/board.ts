@@ -68,8 +68,8 @@ export class Board {
     }
     for (const seg of image.segments) {
       const paddr = Number(seg.paddr);
-      this.bus.zero(paddr, Number(seg.memSize));
       this.bus.writeBytes(paddr, seg.data);
+      this.bus.zero(paddr + seg.data.length, Number(seg.memSize) - seg.data.length);
     }
     this.hart.reset(entryPhysical(image));
     this.hart.setReg(10, 0n); // a0 = hartid

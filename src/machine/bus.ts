@@ -155,8 +155,10 @@ export class Bus {
   writeBytes(paddr: number, data: Uint8Array): boolean {
     const off = this.ramOffset(paddr, data.length);
     if (off < 0) return false;
+    // Rewriting the same bytes (reloading an image) need not discard translated code.
+    const changed = this.codeCount > 0 && !sameBytes(this.bytes, off, data);
     this.bytes.set(data, off);
-    if (data.length > 0) this.codeStore(paddr, data.length);
+    if (changed) this.codeStore(paddr, data.length);
     return true;
   }
 
@@ -164,8 +166,9 @@ export class Bus {
   zero(paddr: number, length: number): boolean {
     const off = this.ramOffset(paddr, length);
     if (off < 0) return false;
+    const changed = this.codeCount > 0 && this.bytes.subarray(off, off + length).some((b) => b !== 0);
     this.bytes.fill(0, off, off + length);
-    if (length > 0) this.codeStore(paddr, length);
+    if (changed) this.codeStore(paddr, length);
     return true;
   }
 
@@ -191,4 +194,9 @@ export function writeRam(view: DataView, off: number, size: AccessSize, value: b
     case 4: view.setUint32(off, Number(value & 0xffff_ffffn), true); return;
     default: view.setBigUint64(off, value, true);
   }
+}
+
+function sameBytes(memory: Uint8Array, off: number, data: Uint8Array): boolean {
+  for (let i = 0; i < data.length; i++) if (memory[off + i] !== data[i]) return false;
+  return true;
 }
