@@ -8,16 +8,54 @@
  */
 #include "rt.h"
 
+volatile unsigned rvwasm_scale = 1;
+
+/* Every byte of console output passes through here (see rt_repeat). */
+static int quiet;
+static uint64_t out_hash;
+
+static void out(int c)
+{
+	out_hash = (out_hash ^ (uint8_t)c) * 0x100000001b3ULL;
+	if (!quiet)
+		rt_putc(c);
+}
+
+int rt_repeat(int (*pass)(void))
+{
+	unsigned n = rvwasm_scale; /* read once */
+	int first_rc = 0;
+	uint64_t first_hash = 0;
+	for (unsigned i = 0; i < n; i++) {
+		out_hash = 0xcbf29ce484222325ULL;
+		quiet = i > 0;
+		int rc = pass();
+		quiet = 0;
+		if (i == 0) {
+			first_rc = rc;
+			first_hash = out_hash;
+		} else if (rc != first_rc || out_hash != first_hash) {
+			rt_printf("*** pass %u of %u differs from pass 1: exit %d "
+				  "vs %d, output hash %016llx vs %016llx\n",
+				  i + 1, n, rc, first_rc,
+				  (unsigned long long)out_hash,
+				  (unsigned long long)first_hash);
+			return RT_EXIT_PASS_DIFFERS;
+		}
+	}
+	return first_rc;
+}
+
 void rt_puts(const char *s)
 {
 	while (*s)
-		rt_putc((unsigned char)*s++);
+		out((unsigned char)*s++);
 }
 
 void rt_write(const char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		rt_putc((unsigned char)buf[i]);
+		out((unsigned char)buf[i]);
 }
 
 /* Emit `len` bytes of `body`, padded to `width` with `pad`. */
@@ -32,16 +70,16 @@ static int emit_field(const char *prefix, const char *body, int len,
 		fill = 0;
 	if (!left && pad == ' ')
 		for (; fill > 0; fill--, n++)
-			rt_putc(' ');
+			out(' ');
 	for (int i = 0; i < plen; i++, n++)
-		rt_putc((unsigned char)prefix[i]);
+		out((unsigned char)prefix[i]);
 	if (!left)
 		for (; fill > 0; fill--, n++)
-			rt_putc(pad);
+			out(pad);
 	for (int i = 0; i < len; i++, n++)
-		rt_putc((unsigned char)body[i]);
+		out((unsigned char)body[i]);
 	for (; fill > 0; fill--, n++)
-		rt_putc(' ');
+		out(' ');
 	return n;
 }
 
@@ -54,7 +92,7 @@ int rt_vprintf(const char *fmt, va_list ap)
 	while (*fmt) {
 		char ch = *fmt++;
 		if (ch != '%') {
-			rt_putc((unsigned char)ch);
+			out((unsigned char)ch);
 			total++;
 			continue;
 		}
@@ -97,7 +135,7 @@ int rt_vprintf(const char *fmt, va_list ap)
 
 		switch (conv) {
 		case '%':
-			rt_putc('%');
+			out('%');
 			total++;
 			continue;
 		case 'c': {
@@ -157,8 +195,8 @@ int rt_vprintf(const char *fmt, va_list ap)
 			break;
 		default:
 			/* Unknown conversion: print it verbatim. */
-			rt_putc('%');
-			rt_putc((unsigned char)conv);
+			out('%');
+			out((unsigned char)conv);
 			total += 2;
 			continue;
 		}

@@ -30,4 +30,22 @@ void rt_exit(int code) __attribute__((noreturn));
 int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rt_vprintf(const char *fmt, va_list ap);
 
+/*
+ * The benchmark scale knob.  rt_repeat(pass) runs pass() rvwasm_scale times
+ * (0 = not at all: the program just starts and exits 0).  Only the first pass
+ * writes to the console; every later pass formats its output all the same,
+ * and its FNV-1a hash and return value must equal the first pass's, or
+ * rt_repeat prints a line saying so and returns RT_EXIT_PASS_DIFFERS.  So
+ * the output is exactly that of one pass, whatever the scale.
+ *
+ * The variable lives in .data with value 1, under this name in the symbol
+ * table, so a host can change it after loading the image and before the
+ * program starts (rvwasm: writeMemory; QEMU: -device loader,data=...).
+ * Every workload's main is `return rt_repeat(pass);`, and each pass first
+ * resets whatever state it changes.
+ */
+extern volatile unsigned rvwasm_scale;
+#define RT_EXIT_PASS_DIFFERS 0x7e
+int rt_repeat(int (*pass)(void));
+
 #endif

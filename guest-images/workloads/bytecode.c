@@ -233,7 +233,7 @@ static vm_result run(const int32_t *prog, int len)
 		case OP_PRINT:
 			NEED(1);
 			x = st[--sp];
-			rt_printf("  vm print %ld\n", (long)x);
+			rt_printf("  vm print %lld\n", (long long)x);
 			res.out_hash = (res.out_hash ^ (uint64_t)x) * 0x100000001b3ULL;
 			res.nout++;
 			break;
@@ -340,8 +340,10 @@ static void build_collatz(int32_t limit)
 	op(OP_HALT);
 }
 
-int main(void)
+/* One whole run; main repeats it rvwasm_scale times (rt.h). */
+static int pass(void)
 {
+	asm_error = 0;
 	static const struct {
 		const char *name;
 		void (*build)(int32_t);
@@ -365,12 +367,17 @@ int main(void)
 		rt_printf("bytecode %s %d (%d words)\n", progs[i].name,
 			  (int)progs[i].arg, ncode);
 		vm_result r = run(code, ncode);
-		rt_printf("  steps=%lu\n", (unsigned long)r.steps);
+		rt_printf("  steps=%llu\n", (unsigned long long)r.steps);
 		failures += r.error;
 		total_steps += r.steps;
 		hash = (hash << 7 | hash >> 57) ^ r.out_hash;
 	}
-	rt_printf("bytecode total steps=%lu checksum=%016lx\n",
-		  (unsigned long)total_steps, (unsigned long)hash);
+	rt_printf("bytecode total steps=%llu checksum=%016llx\n",
+		  (unsigned long long)total_steps, (unsigned long long)hash);
 	return failures;
+}
+
+int main(void)
+{
+	return rt_repeat(pass);
 }

@@ -33,7 +33,8 @@ static void mat_vec(uint32_t m[N][N], const uint32_t *x, uint32_t *y)
 	}
 }
 
-int main(void)
+/* One whole run; main repeats it rvwasm_scale times (rt.h). */
+static int pass(void)
 {
 	prng_t r = { 0x4d41544d554c0000ULL };
 	for (int i = 0; i < N; i++)
@@ -66,11 +67,16 @@ int main(void)
 			h = (h ^ C[i][j]) * 0x100000001b3ULL;
 		}
 	}
-	rt_printf("matmul n=%d trace=%08x sum=%016lx\n", N, trace,
-		  (unsigned long)sum);
+	rt_printf("matmul n=%d trace=%08x sum=%016llx\n", N, trace,
+		  (unsigned long long)sum);
 	rt_printf("matmul C[0][0]=%08x C[%d][%d]=%08x\n", C[0][0], N - 1, N - 1,
 		  C[N - 1][N - 1]);
-	rt_printf("matmul hash=%016lx freivalds=%s\n", (unsigned long)h,
+	rt_printf("matmul hash=%016llx freivalds=%s\n", (unsigned long long)h,
 		  mismatch ? "BAD" : "ok");
 	return mismatch != 0;
+}
+
+int main(void)
+{
+	return rt_repeat(pass);
 }

@@ -147,7 +147,7 @@ export class Machine {
    * Only the interpreter can do this: compiled code has no per-instruction hook.
    */
   trace(sink: ((e: TraceEvent) => void) | null): void {
-    if (this.engine !== 'interp') throw new RangeError('instruction tracing needs the interp engine');
+    if (sink && this.engine !== 'interp') throw new RangeError('instruction tracing needs the interp engine');
     this.vm.interp.trace = sink && ((pc, insn, privilege) =>
       sink({ pc, privilege, bits: insn.raw, length: insn.len, text: disassemble(insn, pc) }));
   }

@@ -19,6 +19,7 @@ export interface RunArgs {
   misaligned: 'allow' | 'trap';
   raw: boolean;
   dumpWasm: string | undefined;
+  tier2: 'off' | 'regions' | 'binaryen';
   loadAddress: bigint | undefined;
 }
 
@@ -44,6 +45,9 @@ Options for run:
                           instruction count, 10 instructions per 100 ns tick, deterministic)
   --misaligned <policy>   misaligned loads/stores: allow (default; they complete) or
                           trap (address-misaligned exceptions, for firmware to emulate)
+  --tier2 <mode>          hot code: regions (default; recompiled as larger functions with
+                          loops kept inside Wasm), binaryen (regions, also optimized by
+                          binaryen: slower to compile) or off
   --dump-wasm <dir>       write every Wasm module the JIT emits to <dir> as .wasm and .wat
   --raw                   the image is a raw binary, not an ELF
   --load-address <addr>   where --raw loads and starts (default 0x80000000)
@@ -78,7 +82,7 @@ export function parseArgs(argv: string[]): Args {
 
   const args: RunArgs = {
     command: 'run', image: '', engine: 'jit', memoryMiB: undefined, maxInsns: undefined,
-    stats: false, statsJson: undefined, trace: false, realtime: false, misaligned: 'allow', raw: false, loadAddress: undefined, dumpWasm: undefined,
+    stats: false, statsJson: undefined, trace: false, realtime: false, misaligned: 'allow', raw: false, loadAddress: undefined, dumpWasm: undefined, tier2: 'regions',
   };
   let image: string | undefined;
   let engineGiven = false;
@@ -118,6 +122,12 @@ export function parseArgs(argv: string[]): Args {
         break;
       }
       case '--load-address': args.loadAddress = parseAddress(flag, value()); break;
+      case '--tier2': {
+        const v = value();
+        if (v !== 'off' && v !== 'regions' && v !== 'binaryen') throw new UsageError(`--tier2 expects off, regions or binaryen, got "${v ?? ''}"`);
+        args.tier2 = v;
+        break;
+      }
       case '--dump-wasm': {
         const v = value();
         if (!v) throw new UsageError('--dump-wasm needs a directory');

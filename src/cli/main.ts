@@ -6,6 +6,7 @@ import { GuestImageError } from '../machine/image-error.js';
 import { formatStats } from '../vmm/stats.js';
 import { HELP, UsageError, parseArgs, type RunArgs } from './args.js';
 import { OutputBuffer } from './output.js';
+import { loadOptimizer } from '../jit/optimize.js';
 import { dumpModule } from '../jit/wasm/dump.js';
 import { StdinFeed } from './stdin.js';
 import { formatTrace } from './trace.js';
@@ -41,6 +42,9 @@ function readImage(path: string): Uint8Array {
 
 async function run(args: RunArgs): Promise<number> {
   const bytes = readImage(args.image);
+  if (args.engine === 'jit' && args.tier2 === 'binaryen' && !(await loadOptimizer())) {
+    fail('--tier2 binaryen: the binaryen package cannot be loaded');
+  }
   const dumps: Promise<void>[] = [];
   const stdout = new OutputBuffer(1);
   const stderr = new OutputBuffer(2);
@@ -49,8 +53,11 @@ async function run(args: RunArgs): Promise<number> {
     memoryMiB: args.memoryMiB,
     realtime: args.realtime,
     misaligned: args.misaligned,
-    jit: args.dumpWasm === undefined ? undefined : {
-      dump: (bytes, index) => dumps.push(dumpModule(bytes, args.dumpWasm!, `module-${String(index).padStart(5, '0')}`)),
+    jit: {
+      tier2: args.tier2 !== 'off',
+      binaryen: args.tier2 === 'binaryen',
+      dump: args.dumpWasm === undefined ? undefined
+        : (bytes, index) => dumps.push(dumpModule(bytes, args.dumpWasm!, `module-${String(index).padStart(5, '0')}`)),
     },
     output: (fd, data) => (fd === 2 ? stderr : stdout).write(data),
   });

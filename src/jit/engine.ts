@@ -6,14 +6,16 @@ import { Op } from '../isa/opcodes.js';
 import { readRam, writeRam, type AccessSize } from '../machine/bus.js';
 import type { Board } from '../machine/board.js';
 import { SLOT } from '../machine/hart-state.js';
-import { JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
+import { HOT_COUNTERS, HOT_COUNTERS_OFFSET, JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
 import { TrapSignal } from '../machine/trap.js';
 import type { GuestMemory } from '../mmu/guest-memory.js';
 import { Access, isTranslated, translate } from '../mmu/sv39.js';
 import { Tlb, TlbKind } from '../mmu/tlb.js';
 import { EXIT } from './exits.js';
 import { JumpCache } from './jump-cache.js';
-import { buildModule, type ModuleLayout } from './module.js';
+import type { HotCounter } from './codegen/compile.js';
+import { buildModule, type ModuleItem, type ModuleLayout } from './module.js';
+import { optimizeModule } from './optimize.js';
 import { TranslationCache } from './translation-cache.js';
 import { formTu, type Tu } from './tu.js';
 
@@ -24,11 +26,25 @@ export interface JitOptions {
   batch: number;
   /** The TC is flushed when it holds this many fragments. */
   maxFragments: number;
+  /** Tier 2: recompile hot code into regions. */
+  tier2: boolean;
+  /**
+   * Also run binaryen over each region (it must be loaded: loadOptimizer()). Off by
+   * default: it costs tens of milliseconds per region, on the guest's time, and V8's own
+   * optimizing tier leaves it little to gain (see bench/exec).
+   */
+  binaryen: boolean;
+  /** Entries of a unit after which its region is compiled. */
+  hotThreshold: number;
+  /** Most units in a region. */
+  regionUnits: number;
   /** Called with each module's bytes (for --dump-wasm). */
   dump?: (bytes: Uint8Array, index: number) => void;
 }
 
-export const DEFAULT_JIT_OPTIONS: JitOptions = { tlbEntries: 256, batch: 16, maxFragments: 1 << 16 };
+export const DEFAULT_JIT_OPTIONS: JitOptions = {
+  tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, regionUnits: 32,
+};
 
 /** How a run of compiled code ended. */
 export interface JitRun {
@@ -45,7 +61,10 @@ export class JitStats {
   bytesEmitted = 0;
   compileMillis = 0;
   instantiateMillis = 0;
-  exits = [0, 0, 0, 0, 0];
+  exits = [0, 0, 0, 0, 0, 0];
+  promotions = 0;
+  regionUnits = 0;
+  optimizeMillis = 0;
 }
 
 export class JitEngine {
@@ -66,6 +85,8 @@ export class JitEngine {
   private runStartBudget = 0;
   private runStartExecuted = 0n;
   private runStartRetired = 0n;
+  private nextHotCounter = 0;
+  private readonly hotCounters: Int32Array;
 
   constructor(private readonly board: Board, private readonly mem: GuestMemory, readonly options: JitOptions) {
     const memory = board.memory;
@@ -74,6 +95,7 @@ export class JitEngine {
     this.tlb = new Tlb(memory, options.tlbEntries);
     this.jumpCache = new JumpCache(memory);
     this.tc = new TranslationCache(options.maxFragments);
+    this.hotCounters = new Int32Array(memory.buffer, HOT_COUNTERS_OFFSET, HOT_COUNTERS);
     this.layoutBase = {
       memoryPages: memory.buffer.byteLength / WASM_PAGE,
       tlbLoadBase: this.tlb.loadBase, tlbStoreBase: this.tlb.storeBase, tlbMask: this.tlb.mask,
@@ -104,8 +126,9 @@ export class JitEngine {
     let exit: number = EXIT.UNCHAINED;
     let exception: TrapSignal | null = null;
     try {
-      while (exit === EXIT.UNCHAINED || exit === EXIT.JUMP_CACHE_MISS) {
+      while (exit === EXIT.UNCHAINED || exit === EXIT.JUMP_CACHE_MISS || exit === EXIT.HOT) {
         const pc = s[SLOT.pc];
+        if (exit === EXIT.HOT) this.promote(pc);
         const slot = this.tc.slotFor(this.context, pc);
         if (!this.tc.linked(slot) && !this.compile(pc, slot)) { exit = EXIT.MONITOR; break; }
         if (exit === EXIT.JUMP_CACHE_MISS) this.jumpCache.set(pc, this.context, slot);
@@ -170,8 +193,45 @@ export class JitEngine {
     }
     if (this.tc.full) this.flushAll();
     const batch = this.gatherBatch(first);
-    this.instantiate(batch);
+    this.instantiate(batch.map((tu) => ({ kind: 'unit', tu, hot: this.hotCounterFor() })), batch);
     return this.tc.linked(this.tc.slotFor(this.context, pc)) !== null;
+  }
+
+  /** A fresh entry counter for a tier-1 unit, while tier 2 is on and counters last. */
+  private hotCounterFor(): HotCounter | undefined {
+    if (!this.options.tier2 || this.nextHotCounter >= HOT_COUNTERS) return undefined;
+    const index = this.nextHotCounter++;
+    this.hotCounters[index] = 0;
+    return { address: HOT_COUNTERS_OFFSET + 4 * index, threshold: this.options.hotThreshold };
+  }
+
+  /**
+   * Tier 2: the unit at pc became hot. Its region is the units reachable from it by direct
+   * jumps within the same page (breadth first, bounded); compiled as one function whose
+   * internal jumps are Wasm branches, optimized by binaryen, and linked into pc's slot.
+   */
+  private promote(pc: bigint): void {
+    const tus: Tu[] = [];
+    const seen = new Set<bigint>();
+    const queue = [pc];
+    const page = pc >> 12n;
+    while (queue.length > 0 && tus.length < this.options.regionUnits) {
+      const at = queue.shift()!;
+      if (seen.has(at) || at >> 12n !== page) continue;
+      seen.add(at);
+      try {
+        const tu = formTu(this.mem, at, this.fetchPaddr);
+        if (tu.insns.length === 0) continue;
+        tus.push(tu);
+        queue.push(...successors(tu));
+      } catch (e) {
+        if (!(e instanceof TrapSignal)) throw e;
+      }
+    }
+    if (tus.length === 0 || tus[0].pc !== pc) return;
+    this.instantiate([{ kind: 'region', tus }], tus);
+    this.stats.promotions++;
+    this.stats.regionUnits += tus.length;
   }
 
   /** The first unit plus direct successors not yet compiled, breadth first. */
@@ -195,33 +255,52 @@ export class JitEngine {
     return batch;
   }
 
-  private instantiate(batch: Tu[]): void {
+  /** Compiles `items` (made from `tus`) into one module and links each item's first unit's slot. */
+  private instantiate(items: ModuleItem[], tus: Tu[]): void {
     const t0 = performance.now();
     const context = this.context;
-    const built = buildModule(batch, { ...this.layoutBase, tableSize: this.tc.table.length },
+    const built = buildModule(items, { ...this.layoutBase, tableSize: this.tc.table.length },
       (pc) => this.tc.slotFor(context, pc));
-    const module = new WebAssembly.Module(built.bytes as Uint8Array<ArrayBuffer>);
+    let bytes = built.bytes;
+    if (this.options.binaryen && items.some((item) => item.kind === 'region')) {
+      const optimized = optimizeModule(bytes);
+      if (optimized) bytes = optimized;
+      this.stats.optimizeMillis += performance.now() - t0;
+    }
+    const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     const t1 = performance.now();
     // Slots allocated while emitting may have grown the table; the import's minimum
     // was taken before, which is fine: a table may be larger than a module asks for.
     const instance = new WebAssembly.Instance(module, this.imports);
     const t2 = performance.now();
-    this.options.dump?.(built.bytes, this.stats.modules);
+    this.options.dump?.(bytes, this.stats.modules);
     this.stats.modules++;
-    this.stats.translations += batch.length;
-    this.stats.bytesEmitted += built.bytes.length;
+    this.stats.bytesEmitted += bytes.length;
     this.stats.compileMillis += t1 - t0;
     this.stats.instantiateMillis += t2 - t1;
     const bus = this.board.bus;
-    batch.forEach((tu, i) => {
+    for (const tu of tus) {
       const ramPage = (tu.paddr - bus.ramBase) >>> 12;
       const wasCode = bus.codePages[ramPage] !== 0;
       bus.markCode(tu.paddr);
       // Stores to a page that now holds code must take the slow path.
       if (!wasCode) this.tlb.flushStores();
-      const length = Number(tu.nextPc - tu.pc);
-      const entry = this.tc.add(this.keyOf(tu), instance.exports[built.names[i]] as () => number, ramPage, tu.paddr, length);
-      this.tc.link(this.tc.slotFor(context, tu.pc), entry);
+    }
+    items.forEach((item, i) => {
+      const fn = instance.exports[built.names[i]] as () => number;
+      const head = item.kind === 'unit' ? item.tu : item.tus[0];
+      const ramPage = (head.paddr - bus.ramBase) >>> 12;
+      let entry;
+      if (item.kind === 'unit') {
+        this.stats.translations++;
+        entry = this.tc.add(this.keyOf(head), fn, ramPage, head.paddr, Number(head.nextPc - head.pc));
+      } else {
+        // A region depends on every byte of its units: its range spans them (one page).
+        const start = Math.min(...item.tus.map((t) => t.paddr));
+        const end = Math.max(...item.tus.map((t) => t.paddr + Number(t.nextPc - t.pc)));
+        entry = this.tc.add(`region|${this.keyOf(head)}`, fn, ramPage, start, end - start);
+      }
+      this.tc.link(this.tc.slotFor(context, head.pc), entry);
     });
   }
 
@@ -234,6 +313,7 @@ export class JitEngine {
 
   private flushAll(): void {
     this.tc.flush();
+    this.nextHotCounter = 0;
     this.jumpCache.flush();
     for (let page = 0; page < this.board.bus.codePages.length; page++) this.board.bus.unmarkCode(page);
   }

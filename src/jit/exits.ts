@@ -11,6 +11,8 @@ export const EXIT = {
   MONITOR: 3,
   /** A helper asked for the monitor (device, code write, interrupt); state.pc is next. */
   ATTENTION: 4,
+  /** A tier-1 unit became hot; state.pc is its first instruction (nothing executed). */
+  HOT: 5,
 } as const;
 
-export const EXIT_NAMES = ['budget', 'unchained', 'jump-cache-miss', 'monitor', 'attention'] as const;
+export const EXIT_NAMES = ['budget', 'unchained', 'jump-cache-miss', 'monitor', 'attention', 'hot'] as const;

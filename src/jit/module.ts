@@ -1,6 +1,6 @@
 // Many translation units go into one Wasm module (compile and instantiate cost is per
 // module), one function each, all sharing the guest's memory and the TC's table.
-import { compileTu } from './codegen/compile.js';
+import { compileRegion, compileTu, type HotCounter } from './codegen/compile.js';
 import type { ModuleContext } from './codegen/module-context.js';
 import { mulhuBody, signedMulhBody } from './codegen/wide-multiply.js';
 import type { Tu } from './tu.js';
@@ -19,11 +19,14 @@ export interface ModuleLayout {
 
 export interface BuiltModule {
   bytes: Uint8Array;
-  /** Export name of each unit's function, in input order. */
+  /** Export name of each item's function, in input order. */
   names: string[];
 }
 
-export function buildModule(tus: readonly Tu[], layout: ModuleLayout, slotFor: (pc: bigint) => number): BuiltModule {
+/** A tier-1 unit (counting its entries when `hot` is given) or a tier-2 region. */
+export type ModuleItem = { kind: 'unit'; tu: Tu; hot?: HotCounter } | { kind: 'region'; tus: readonly Tu[] };
+
+export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, slotFor: (pc: bigint) => number): BuiltModule {
   const mb = new ModuleBuilder();
   const ccfType = mb.addType([], [I32]);
   const loadType = mb.addType([I64, I32], [I64]);
@@ -43,9 +46,11 @@ export function buildModule(tus: readonly Tu[], layout: ModuleLayout, slotFor: (
     slotFor,
   };
   const names: string[] = [];
-  tus.forEach((tu, i) => {
-    const fn = mb.addFunction(ccfType, compileTu(ctx, tu));
-    const name = `tu${i}_${tu.pc.toString(16)}`;
+  items.forEach((item, i) => {
+    const body = item.kind === 'unit' ? compileTu(ctx, item.tu, item.hot) : compileRegion(ctx, item.tus);
+    const fn = mb.addFunction(ccfType, body);
+    const pc = item.kind === 'unit' ? item.tu.pc : item.tus[0].pc;
+    const name = `${item.kind === 'unit' ? 'tu' : 'region'}${i}_${pc.toString(16)}`;
     mb.exportFunction(name, fn);
     names.push(name);
   });

@@ -14,6 +14,9 @@ export const TLB_ENTRY_BYTES = 16;
 export const JUMP_CACHE_OFFSET = 0x4_0000;
 export const JUMP_CACHE_ENTRIES = 4096;
 export const JUMP_CACHE_ENTRY_BYTES = 16;
+/** Entry counters of tier-1 fragments, for hot-region detection (i32 each). */
+export const HOT_COUNTERS_OFFSET = 0x8_0000;
+export const HOT_COUNTERS = 65536;
 /** Byte offset where guest RAM's machine frames start. */
 export const RAM_OFFSET = 16 * 1024 * 1024;
 /** Guest-physical base of DRAM on the virt board. */
@@ -27,6 +30,7 @@ const REGIONS: [string, number, number][] = [
   ['hart state', STATE_OFFSET, STATE_BYTES],
   ['TLB', TLB_OFFSET, 2 * TLB_MAX_ENTRIES * TLB_ENTRY_BYTES],
   ['jump cache', JUMP_CACHE_OFFSET, JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY_BYTES],
+  ['hot counters', HOT_COUNTERS_OFFSET, HOT_COUNTERS * 4],
   ['RAM', RAM_OFFSET, 1],
 ];
 for (let i = 1; i < REGIONS.length; i++) {

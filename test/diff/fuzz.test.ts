@@ -22,6 +22,7 @@ const RUNS = 120;
 const MIN_INSTRUCTIONS = 100_000;
 
 const pair = pickEnginePair();
+const JIT_OPTIONS = pair.candidate === 'jit' ? { jit: { hotThreshold: 3, regionUnits: 16 } } : undefined;
 
 describe('differential fuzzer', () => {
   it('encodes instructions that the decoder reads back as intended', () => {
@@ -96,7 +97,8 @@ describe('differential fuzzer', () => {
     const started = performance.now();
     fc.assert(fc.property(programArbitrary(), (program: Program) => {
       const plan = choosePlan(program);
-      const c = compareProgram(program, pair, plan, { onInsn: mix.onInsn });
+      // A tiny hot threshold sends most loops through tier 2 as well as tier 1.
+      const c = compareProgram(program, pair, plan, { onInsn: mix.onInsn, engineOptions: JIT_OPTIONS });
       mix.addRun(c.reference);
       candidateTotal += Number(c.candidate.instructionCount);
       if (c.diffs.length > 0) throw new Error(report(c));

@@ -15,10 +15,12 @@ const OPTIONS: Record<string, MachineOptions> = { 'misaligned-trap.elf': { misal
 
 function finalState(path: string, engine: 'jit' | 'interp') {
   const out: Buffer[] = [];
-  const m = new Machine({ engine, memoryMiB: MEMORY_MIB, output: (_fd, b) => out.push(Buffer.from(b)), ...OPTIONS[basename(path)] });
+  // A low hot threshold puts most loops through tier 2.
+  const m = new Machine({ engine, memoryMiB: MEMORY_MIB, jit: { hotThreshold: 50 }, output: (_fd, b) => out.push(Buffer.from(b)), ...OPTIONS[basename(path)] });
   m.loadElf(new Uint8Array(readFileSync(path)), path);
   const outcome = m.run({ maxInsns: MAX_INSNS });
-  const { exceptions, interrupts, instructions } = m.counters();
+  const { exceptions, interrupts, instructions, jit } = m.counters();
+  if (jit) promotions += jit.tier2.promotions;
   return {
     outcome, pc: m.pc, privilege: m.privilege, instructions, exceptions, interrupts,
     registers: Array.from({ length: 32 }, (_, i) => m.getRegister(i)),
@@ -29,6 +31,7 @@ function finalState(path: string, engine: 'jit' | 'interp') {
 }
 
 const images = [...elfFiles(BUILD), ...elfFiles(join(BUILD, 'tests'))];
+let promotions = 0;
 
 describe('guest images: jit and interp end in identical state', () => {
   it('has images', () => { expect(images.length).toBeGreaterThan(20); });
@@ -40,4 +43,7 @@ describe('guest images: jit and interp end in identical state', () => {
       expect(jit).toEqual(interp);
     });
   }
+  it('exercised tier 2', () => {
+    expect(promotions).toBeGreaterThan(20);
+  });
 });

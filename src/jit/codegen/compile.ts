@@ -1,15 +1,69 @@
-// One translation unit -> one Wasm function body.
+// Translation units -> Wasm function bodies: one unit per function (tier 1), or a hot
+// region of units in one function with a dispatch loop (tier 2).
+import type { Insn } from '../../isa/insn.js';
 import { Op } from '../../isa/opcodes.js';
 import { EXIT } from '../exits.js';
 import type { Tu } from '../tu.js';
+import { I32 } from '../wasm/types.js';
 import { emitAlu } from './alu.js';
 import { emitControl } from './control.js';
-import { Fragment } from './fragment.js';
+import { Fragment, STATE } from './fragment.js';
 import { emitMemory } from './memory.js';
 import type { ModuleContext } from './module-context.js';
 
-export function compileTu(ctx: ModuleContext, tu: Tu): Uint8Array {
+/** Where tier-1 fragments count their entries, for hot-region detection. */
+export interface HotCounter {
+  /** Byte address of this unit's i32 counter. */
+  readonly address: number;
+  /** The entry count at which the unit leaves with EXIT.HOT. */
+  readonly threshold: number;
+}
+
+export function compileTu(ctx: ModuleContext, tu: Tu, hot?: HotCounter): Uint8Array {
   const f = new Fragment(ctx);
+  if (hot) countEntry(f, hot, tu.pc);
+  emitUnit(f, tu);
+  return f.c.finish();
+}
+
+/**
+ * A region: `tus[0]` is the entry; the others are reached only by jumps inside the
+ * region. Layout: prologue (load registers), loop { block^n { br_table } unit_0 ... }.
+ */
+export function compileRegion(ctx: ModuleContext, tus: readonly Tu[]): Uint8Array {
+  const f = new Fragment(ctx);
+  const c = f.c;
+  const index = new Map<bigint, number>(tus.map((tu, i) => [tu.pc, i]));
+  const used = new Set<number>();
+  const written = new Set<number>();
+  for (const tu of tus) for (const insn of tu.insns) registersOf(insn, used, written);
+  const next = c.addLocal(I32);
+  f.preload(used, written);
+  c.i32Const(0).localSet(next);
+  c.loop();
+  f.region = { indexOf: (pc) => index.get(pc), nextLocal: next, loopLevel: c.openBlocks };
+  for (let i = tus.length - 1; i >= 0; i--) c.block();
+  c.localGet(next).brTable(tus.map((_, i) => i), tus.length - 1);
+  for (const tu of tus) {
+    c.end();
+    emitUnit(f, tu);
+  }
+  c.end(); // loop: every unit ends in a jump, so control never falls out of it
+  c.unreachable();
+  return c.finish();
+}
+
+function countEntry(f: Fragment, hot: HotCounter, pc: bigint): void {
+  const c = f.c;
+  c.i32Const(STATE).i32Const(STATE).i32Load(hot.address).i32Const(1).i32Add().localTee(f.t32a).i32Store(hot.address);
+  c.localGet(f.t32a).i32Const(hot.threshold).i32Eq().if_();
+  f.storePc(pc);
+  c.i32Const(EXIT.HOT).return_();
+  c.end();
+}
+
+/** One unit's code, ending in a jump, a chain or an exit. */
+function emitUnit(f: Fragment, tu: Tu): void {
   const n = tu.insns.length;
   if (n > 0) f.chargeBudget(n, tu.pc);
   for (let k = 0; k < n; k++) {
@@ -21,11 +75,18 @@ export function compileTu(ctx: ModuleContext, tu: Tu): Uint8Array {
     if (insn.op === Op.FENCE) continue; // one hart: ordering is free
     if (emitControl(f, insn, pc)) {
       if (k !== n - 1) throw new Error('a control transfer must end its unit');
-      return f.c.finish();
+      return;
     }
     throw new Error(`no code generation for ${Op[insn.op]} at 0x${pc.toString(16)}`);
   }
   if (tu.end === 'monitor') f.exit(EXIT.MONITOR, tu.nextPc);
   else f.chain(tu.nextPc);
-  return f.c.finish();
+}
+
+/** Adds the registers an instruction reads or writes (over-approximated by its fields). */
+function registersOf(insn: Insn, used: Set<number>, written: Set<number>): void {
+  used.add(insn.rs1);
+  used.add(insn.rs2);
+  used.add(insn.rd);
+  written.add(insn.rd);
 }

@@ -14,7 +14,22 @@ export const REFUND_OFFSET = SLOT.refund * 8;
 export const ATTENTION_OFFSET = SLOT.attention * 8;
 export const CONTEXT_OFFSET = SLOT.context * 8;
 
+/**
+ * A tier-2 region: several units in one function, dispatched by a loop around a br_table,
+ * so jumps between them stay inside Wasm and guest registers stay in locals.
+ */
+export interface RegionLinks {
+  /** The region's index of the unit at `pc`, if it is in the region. */
+  indexOf(pc: bigint): number | undefined;
+  /** The local holding the index of the unit to run next. */
+  readonly nextLocal: number;
+  /** CodeBuilder.openBlocks just inside the dispatch loop. */
+  readonly loopLevel: number;
+}
+
 export class Fragment {
+  /** Set while emitting a region. */
+  region: RegionLinks | null = null;
   readonly c = new CodeBuilder([]);
   private readonly regLocal = new Int32Array(32).fill(-1);
   private readonly loaded = new Uint8Array(32);
@@ -78,8 +93,26 @@ export class Fragment {
     this.c.i32Const(code).return_();
   }
 
-  /** Continues at a known address through its table slot (chaining). */
+  /**
+   * Loads `regs` up front and treats them as dirty from the start: in a region, control
+   * reaches a unit from several places, so first use is no longer a single program point.
+   */
+  preload(regs: Iterable<number>, written: Iterable<number>): void {
+    for (const r of regs) {
+      if (r === 0 || this.loaded[r]) continue;
+      this.c.i32Const(STATE).i64Load(r * 8).localSet(this.local(r));
+      this.loaded[r] = 1;
+    }
+    for (const r of written) if (r !== 0) this.dirty[r] = 1;
+  }
+
+  /** Continues at a known address: inside the region by a branch, else through its table slot (chaining). */
   chain(pc: bigint): void {
+    const inRegion = this.region?.indexOf(pc);
+    if (this.region && inRegion !== undefined) {
+      this.c.i32Const(inRegion).localSet(this.region.nextLocal).br(this.c.openBlocks - this.region.loopLevel);
+      return;
+    }
     this.writeBack();
     this.storePc(pc);
     this.c.i32Const(this.ctx.slotFor(pc)).returnCallIndirect(this.ctx.ccfType);
@@ -109,8 +142,7 @@ export class Fragment {
   chargeBudget(count: number, pc: bigint): void {
     const c = this.c;
     c.i32Const(STATE).i32Load(BUDGET_OFFSET).localTee(this.t32a).i32Const(count).i32LtS().if_();
-    this.storePc(pc);
-    c.i32Const(EXIT.BUDGET).return_();
+    this.exit(EXIT.BUDGET, pc); // in a region, earlier units may have left registers dirty
     c.end();
     c.i32Const(STATE).localGet(this.t32a).i32Const(count).i32Sub().i32Store(BUDGET_OFFSET);
   }

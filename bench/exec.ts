@@ -1,0 +1,467 @@
+// Execution speed on the six guest workloads, every engine side by side in one run:
+//   1. the reference interpreter (scale 1);
+//   2. the JIT cold: a fresh Machine, loadElf, run() at scale 1, so translation and V8
+//      compilation are included;
+//   3. the JIT warm: one Machine reloading the same ELF (identical bytes keep the
+//      translation cache) and running it again, at a scale that makes a run last about
+//      --target seconds: steady state;
+//   4. the same ELF under qemu-system-riscv64 (TCG), when installed;
+//   5. the workload's C compiled straight to wasm32 with clang (bench/native-wasm), when
+//      built: the limit for any Wasm JIT.
+// The scale is the guest's `rvwasm_scale` word (guest-images/lib/rt.h): the workload
+// repeats its whole computation that many times and still prints one pass's output, which
+// is checked on every run of every engine. rvwasm's runs are timed with benny; results are
+// ratios measured in this one run on a shared machine, never absolute claims.
+//   npm run bench:exec [-- workload ...] [--target=<seconds>]
+import b from 'benny';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Machine } from '../src/api/index.js';
+import { DEFAULT_JIT_OPTIONS } from '../src/jit/engine.js';
+import { parseElf } from '../src/machine/elf.js';
+import { QEMU, qemuInstalled } from './qemu.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const BUILD = join(ROOT, 'guest-images/build');
+const NATIVE = join(ROOT, 'bench/native-wasm');
+const ALL = ['crc32', 'sha256', 'qsort', 'matmul', 'bytecode', 'strings'];
+const argv = process.argv.slice(2);
+const chosen = argv.filter((a) => !a.startsWith('-'));
+const workloads = chosen.length > 0 ? chosen : ALL;
+const targetArg = argv.find((a) => a.startsWith('--target='));
+/** Seconds one measured run of a fast engine should last (the scale is picked for it). */
+const TARGET = targetArg ? Number(targetArg.slice('--target='.length)) : 0.5;
+if (!(TARGET > 0)) throw new Error('--target=<seconds> must be positive');
+for (const w of workloads) if (!ALL.includes(w)) throw new Error(`unknown workload ${w} (have: ${ALL.join(', ')})`);
+
+const MAX_SCALE = 1_000_000;
+
+// ---- the guests ------------------------------------------------------------------------
+
+interface Guest {
+  name: string;
+  elf: string;
+  image: Uint8Array;
+  /** Physical address of rvwasm_scale (the images run with translation off). */
+  scaleAddr: bigint;
+  /** One pass's console output: what every run at scale >= 1 must print. */
+  expected: string;
+}
+
+function loadGuest(name: string): Guest {
+  const elf = join(BUILD, `${name}.elf`);
+  const image = new Uint8Array(readFileSync(elf));
+  const scaleAddr = parseElf(image, elf).symbols.get('rvwasm_scale');
+  if (scaleAddr === undefined) throw new Error(`${elf} has no rvwasm_scale symbol: rebuild with make -C guest-images`);
+  return { name, elf, image, scaleAddr, expected: readFileSync(join(BUILD, `${name}.expected`), 'latin1') };
+}
+
+function u32le(n: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, n, true);
+  return bytes;
+}
+
+function checkOutput(engine: string, g: Guest, scale: number, got: string): void {
+  const want = scale === 0 ? '' : g.expected;
+  if (got !== want) {
+    throw new Error(`${engine}: ${g.name} at scale ${scale} printed ${JSON.stringify(got.slice(0, 200))}, ` +
+      `expected ${JSON.stringify(want.slice(0, 200))}`);
+  }
+}
+
+/** One rvwasm Machine that checks the exit code and the console output of every run. */
+class Rv {
+  readonly m: Machine;
+  private text = '';
+
+  constructor(engine: 'interp' | 'jit') {
+    this.m = new Machine({ engine, output: (_fd, bytes) => { this.text += Buffer.from(bytes).toString('latin1'); } });
+  }
+
+  /** loadElf, set the scale, run to the end; returns the instructions executed. */
+  run(g: Guest, scale: number): number {
+    this.text = '';
+    this.m.loadElf(g.image, g.name);
+    this.m.writeMemory(g.scaleAddr, u32le(scale));
+    const outcome = this.m.run();
+    if (outcome.kind !== 'exit' || outcome.code !== 0) {
+      throw new Error(`${this.m.engine}: ${g.name} at scale ${scale} ended ${JSON.stringify(outcome)}: ${this.text.slice(-300)}`);
+    }
+    checkOutput(this.m.engine, g, scale, this.text);
+    return Number(this.m.instructionCount);
+  }
+}
+
+interface Timed { seconds: number; margin: number; samples: number }
+
+/** benny's mean time per call of `fn` (benny rounds ops/s; the mean keeps the precision). */
+async function bench(title: string, fn: () => void, minSamples: number, maxTime: number): Promise<Timed> {
+  let timed: Timed | undefined;
+  await b.suite(
+    title,
+    b.add(title, () => { fn(); }, { minSamples, maxTime }),
+    b.complete((summary) => {
+      const r = summary.results[0];
+      timed = { seconds: r.details.mean, margin: r.margin, samples: r.samples };
+    }),
+  );
+  if (!timed) throw new Error(`benny returned no result for ${title}`);
+  return timed;
+}
+
+function timeOnce(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return (performance.now() - t) / 1000;
+}
+
+function scaleFor(secondsPerPass: number): number {
+  return Math.max(2, Math.min(MAX_SCALE, Math.round(TARGET / Math.max(secondsPerPass, 1e-9))));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, c) => a - c);
+  return s[Math.floor(s.length / 2)];
+}
+
+// ---- QEMU ------------------------------------------------------------------------------
+
+const haveQemu = qemuInstalled();
+const qemuVersion = haveQemu
+  ? spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] : 'not installed';
+const scratch = mkdtempSync(join(tmpdir(), 'rvwasm-bench-exec-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * QEMU's `-device loader,addr=,data=,data-len=` stores its value in the loader's reset
+ * handler, and the -kernel ELF's segments are ROM blobs copied into RAM after that, on
+ * every reset: the image's own .data (rvwasm_scale = 1) wins. A 4-byte raw file given to
+ * the same loader device is a ROM blob itself, and ROM blobs are written in address order
+ * (later ones last), so it lands on top of the ELF's .data word. Every run's output is
+ * checked (scale 0 must print nothing), so a QEMU that behaved otherwise would be caught.
+ */
+function qemuScaleFile(scale: number): string {
+  const file = join(scratch, `scale-${scale}.bin`);
+  if (!existsSync(file)) writeFileSync(file, u32le(scale));
+  return file;
+}
+
+function qemuRun(g: Guest, scale: number): number {
+  const args = ['-machine', 'virt', '-bios', 'none', '-nographic', '-monitor', 'none', '-m', '128M', '-kernel', g.elf,
+    '-device', `loader,file=${qemuScaleFile(scale)},addr=0x${g.scaleAddr.toString(16)},force-raw=on`];
+  const t = performance.now();
+  const r = spawnSync(QEMU, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, maxBuffer: 1 << 22 });
+  const seconds = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`${QEMU} on ${g.elf} at scale ${scale}: exit ${r.status} ${r.signal ?? ''} ${r.stderr}`);
+  checkOutput('qemu', g, scale, r.stdout.toString('latin1'));
+  return seconds;
+}
+
+interface QemuResult { scale: number; seconds: number; startSeconds: number; runs: number }
+
+/** Median whole-process times at scale N and at scale 0 (start-up only), interleaved. */
+function qemuMeasure(g: Guest): QemuResult {
+  const start = median([qemuRun(g, 0), qemuRun(g, 0), qemuRun(g, 0)]);
+  const probe = 8;
+  const perPass = Math.max((qemuRun(g, probe) - start) / probe, 1e-6);
+  const scale = scaleFor(perPass);
+  const atN: number[] = [];
+  const at0: number[] = [];
+  const runs = 5;
+  for (let i = 0; i < runs; i++) {
+    atN.push(qemuRun(g, scale));
+    at0.push(qemuRun(g, 0));
+  }
+  return { scale, seconds: median(atN), startSeconds: median(at0), runs };
+}
+
+// ---- native Wasm -----------------------------------------------------------------------
+
+const nativeInfoFile = join(NATIVE, 'build-info.txt');
+
+function commandWorks(cmd: string, args: string[]): boolean {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+}
+
+/** Builds the missing modules when clang and wasm-ld are here; says why there is none otherwise. */
+function prepareNative(names: string[]): string | null {
+  const missing = names.filter((n) => !existsSync(join(NATIVE, `${n}.wasm`)));
+  if (missing.length === 0) return null;
+  if (!commandWorks('clang', ['--version']) || !commandWorks('wasm-ld', ['--version'])) {
+    return `not available: ${missing.join(', ')} not built and clang/wasm-ld not installed (apt-get install -y clang lld)`;
+  }
+  const r = spawnSync('sh', [join(NATIVE, 'build.sh'), ...missing], { stdio: 'inherit' });
+  return r.status === 0 ? null : `not available: bench/native-wasm/build.sh failed (exit ${r.status})`;
+}
+
+class NativeExit extends Error {
+  constructor(readonly code: number) { super(`exit ${code}`); }
+}
+
+function nativeRun(mod: WebAssembly.Module, g: Guest, scale: number): void {
+  const bytes: number[] = [];
+  const instance = new WebAssembly.Instance(mod, {
+    env: {
+      putchar: (c: number) => { bytes.push(c & 0xff); },
+      exit: (code: number) => { throw new NativeExit(code); },
+    },
+  });
+  const ex = instance.exports as { memory: WebAssembly.Memory; rvwasm_scale: WebAssembly.Global; run: () => number };
+  new DataView(ex.memory.buffer).setUint32(ex.rvwasm_scale.value as number, scale, true);
+  let code: number;
+  try {
+    code = ex.run();
+  } catch (e) {
+    if (!(e instanceof NativeExit)) throw e;
+    code = e.code;
+  }
+  if (code !== 0) throw new Error(`native-wasm: ${g.name} at scale ${scale} exited ${code}`);
+  checkOutput('native-wasm', g, scale, Buffer.from(bytes).toString('latin1'));
+}
+
+// ---- measuring -------------------------------------------------------------------------
+
+interface ColdStart {
+  /** Per cold run (means over benny's samples). */
+  translations: number;
+  modules: number;
+  wasmBytes: number;
+  compileMillis: number;
+  instantiateMillis: number;
+  unitsPerSecond: number;
+  wasmBytesPerSecond: number;
+  coldSeconds: number;
+  warmSeconds: number;
+  /** The very first cold run of this workload in the process (rvwasm's own JS less warmed up). */
+  firstColdSeconds: number;
+}
+
+interface Row {
+  workload: string;
+  /** Instructions at scale 0, 1 and 2 (each later pass: scale2 - scale1, no console output). */
+  insns: { scale0: number; scale1: number; perLaterPass: number };
+  interp: Timed & { mips: number };
+  jitCold: Timed & { mips: number };
+  jitWarm: Timed & { mips: number; scale: number; instructions: number; translationsPerRun: number; invalidationsPerRun: number };
+  qemu: (QemuResult & { mips: number; instructions: number }) | null;
+  native: (Timed & { mips: number; scale: number; instructions: number }) | { unavailable: string };
+  cold: ColdStart;
+}
+
+const nativeUnavailable = prepareNative(workloads);
+const rows: Row[] = [];
+let tlbEntries = 0;
+
+for (const name of workloads) {
+  const g = loadGuest(name);
+  console.log(`\n=== ${name}`);
+
+  // Exact instruction counts; every later pass repeats exactly the same instructions.
+  const counter = new Rv('jit');
+  const i0 = counter.run(g, 0);
+  const i1 = counter.run(g, 1);
+  const i2 = counter.run(g, 2);
+  const insnsAt = (scale: number) => (scale === 0 ? i0 : i1 + (scale - 1) * (i2 - i1));
+
+  // 1. interpreter, scale 1.
+  const interpM = new Rv('interp');
+  if (interpM.run(g, 1) !== i1) throw new Error(`${name}: the interpreter and the JIT count different instructions`);
+  const interp = await bench(`interp: ${name} (scale 1)`, () => interpM.run(g, 1), 3, 3);
+
+  // 2. JIT cold, scale 1: a fresh Machine every time.
+  const t0 = performance.now();
+  const warmM = new Rv('jit'); // becomes the warm Machine below
+  warmM.run(g, 1);
+  const firstColdSeconds = (performance.now() - t0) / 1000;
+  const coldSum = { runs: 0, translations: 0, modules: 0, wasmBytes: 0, compileMillis: 0, instantiateMillis: 0 };
+  const jitCold = await bench(`jit cold: ${name} (fresh Machine, scale 1)`, () => {
+    const r = new Rv('jit');
+    r.run(g, 1);
+    const j = r.m.counters().jit!;
+    coldSum.runs++;
+    coldSum.translations += j.translations;
+    coldSum.modules += j.modules;
+    coldSum.wasmBytes += j.bytesEmitted;
+    coldSum.compileMillis += j.compileMillis;
+    coldSum.instantiateMillis += j.instantiateMillis;
+  }, 5, 3);
+
+  // 3. JIT warm: the first cold Machine, reloaded.
+  tlbEntries = warmM.m.counters().jit!.tlb.entries;
+  const warm1 = await bench(`jit warm: ${name} (scale 1)`, () => warmM.run(g, 1), 10, 2);
+  warmM.run(g, 4);
+  const warmScale = scaleFor(timeOnce(() => warmM.run(g, 4)) / 4);
+  const warmInsns = warmM.run(g, warmScale); // also translates what only this scale reaches
+  if (warmInsns !== insnsAt(warmScale)) {
+    throw new Error(`${name}: ${warmInsns} instructions at scale ${warmScale}, expected ${insnsAt(warmScale)}: passes differ`);
+  }
+  const before = warmM.m.counters().jit!;
+  let warmRuns = 0;
+  const warm = await bench(`jit warm: ${name} (scale ${warmScale})`, () => { warmM.run(g, warmScale); warmRuns++; }, 5, 4);
+  const after = warmM.m.counters().jit!;
+
+  // 4. QEMU.
+  let qemu: Row['qemu'] = null;
+  if (haveQemu) {
+    console.log(`qemu: ${name}`);
+    const q = qemuMeasure(g);
+    const instructions = insnsAt(q.scale) - i0;
+    qemu = { ...q, instructions, mips: instructions / (q.seconds - q.startSeconds) / 1e6 };
+  }
+
+  // 5. native Wasm.
+  let native: Row['native'];
+  const wasmFile = join(NATIVE, `${name}.wasm`);
+  if (nativeUnavailable !== null || !existsSync(wasmFile)) {
+    native = { unavailable: nativeUnavailable ?? 'not available' };
+  } else {
+    const mod = new WebAssembly.Module(readFileSync(wasmFile));
+    nativeRun(mod, g, 1);
+    nativeRun(mod, g, 20); // let V8 tier the hot functions up
+    const perPass = timeOnce(() => nativeRun(mod, g, 20)) / 20;
+    const scale = scaleFor(perPass);
+    const t = await bench(`native-wasm: ${name} (scale ${scale})`, () => nativeRun(mod, g, scale), 5, 4);
+    const instructions = insnsAt(scale);
+    native = { ...t, scale, instructions, mips: instructions / t.seconds / 1e6 };
+  }
+
+  const perCold = (x: number) => x / coldSum.runs;
+  const translateSeconds = (coldSum.compileMillis + coldSum.instantiateMillis) / 1000;
+  rows.push({
+    workload: name,
+    insns: { scale0: i0, scale1: i1, perLaterPass: i2 - i1 },
+    interp: { ...interp, mips: i1 / interp.seconds / 1e6 },
+    jitCold: { ...jitCold, mips: i1 / jitCold.seconds / 1e6 },
+    jitWarm: {
+      ...warm, scale: warmScale, instructions: warmInsns, mips: warmInsns / warm.seconds / 1e6,
+      translationsPerRun: (after.translations - before.translations) / warmRuns,
+      invalidationsPerRun: (after.invalidations - before.invalidations) / warmRuns,
+    },
+    qemu,
+    native,
+    cold: {
+      translations: perCold(coldSum.translations), modules: perCold(coldSum.modules), wasmBytes: perCold(coldSum.wasmBytes),
+      compileMillis: perCold(coldSum.compileMillis), instantiateMillis: perCold(coldSum.instantiateMillis),
+      unitsPerSecond: coldSum.translations / translateSeconds, wasmBytesPerSecond: coldSum.wasmBytes / translateSeconds,
+      coldSeconds: jitCold.seconds, warmSeconds: warm1.seconds, firstColdSeconds,
+    },
+  });
+}
+
+// ---- report ----------------------------------------------------------------------------
+
+const geomean = (xs: number[]) => (xs.length === 0 ? NaN : Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length));
+const nativeMips = (r: Row) => ('mips' in r.native ? r.native.mips : null);
+const f = (x: number, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const mipsText = (x: number | null, missing: string) => (x === null ? missing : x < 100 ? f(x, 1) : f(x));
+const ratioText = (x: number | null) => (x === null ? '-' : `${x < 0.1 ? x.toFixed(3) : x.toFixed(2)}x`);
+const qemuMissing = haveQemu ? '-' : 'not installed';
+const nativeMissing = nativeUnavailable === null ? '-' : 'not available';
+
+function table(head: string[], body: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+  return [line(head), ...body.map(line)].join('\n');
+}
+
+const gm = {
+  interp: geomean(rows.map((r) => r.interp.mips)),
+  jitCold: geomean(rows.map((r) => r.jitCold.mips)),
+  jitWarm: geomean(rows.map((r) => r.jitWarm.mips)),
+  qemu: haveQemu ? geomean(rows.flatMap((r) => (r.qemu ? [r.qemu.mips] : []))) : null,
+  native: rows.every((r) => nativeMips(r) !== null) ? geomean(rows.map((r) => nativeMips(r)!)) : null,
+  warmVsQemu: haveQemu ? geomean(rows.map((r) => r.jitWarm.mips / r.qemu!.mips)) : null,
+  warmVsNative: rows.every((r) => nativeMips(r) !== null) ? geomean(rows.map((r) => r.jitWarm.mips / nativeMips(r)!)) : null,
+};
+
+console.log('\nGuest MIPS (million guest instructions per host second; higher is faster)');
+console.log(table(
+  ['workload', 'insns (scale 1)', 'interp', 'JIT cold', 'JIT warm', 'QEMU', 'native-Wasm*', 'warm/QEMU', 'warm/native'],
+  [
+    ...rows.map((r) => [
+      r.workload, f(r.insns.scale1), mipsText(r.interp.mips, ''), mipsText(r.jitCold.mips, ''), mipsText(r.jitWarm.mips, ''),
+      mipsText(r.qemu?.mips ?? null, qemuMissing), mipsText(nativeMips(r), nativeMissing),
+      ratioText(r.qemu ? r.jitWarm.mips / r.qemu.mips : null),
+      ratioText(nativeMips(r) === null ? null : r.jitWarm.mips / nativeMips(r)!),
+    ]),
+    ['geomean', '', mipsText(gm.interp, ''), mipsText(gm.jitCold, ''), mipsText(gm.jitWarm, ''),
+      mipsText(gm.qemu, qemuMissing), mipsText(gm.native, nativeMissing), ratioText(gm.warmVsQemu), ratioText(gm.warmVsNative)],
+  ],
+));
+console.log([
+  '  interp and JIT cold run the shipped workload (scale 1, one pass); JIT cold is a fresh Machine each time, so it',
+  '  includes translation, Wasm compilation and instantiation. JIT warm, QEMU and native-Wasm run at the scales below.',
+  '  QEMU: whole-process time at scale N minus whole-process time at scale 0 (start, load, exit; no pass), medians of',
+  '  interleaved runs, against rvwasm\'s exact instruction count for those N passes (the guest code is identical).',
+  '  * native-Wasm: the workload\'s C compiled to wasm32 by clang; its "MIPS" is speed-equivalent: rvwasm\'s instruction',
+  '  count for the same scale divided by the native time.',
+].join('\n'));
+
+console.log('\nScales and times (benny mean ± margin; QEMU medians)');
+console.log(table(
+  ['workload', 'later pass insns', 'interp s', 'JIT cold s', 'JIT warm scale', 'warm s', 'QEMU scale', 'QEMU s (N)', 'QEMU s (0)', 'native scale', 'native s'],
+  rows.map((r) => [
+    r.workload, f(r.insns.perLaterPass),
+    `${r.interp.seconds.toFixed(3)} ±${r.interp.margin.toFixed(1)}%`,
+    `${r.jitCold.seconds.toFixed(3)} ±${r.jitCold.margin.toFixed(1)}%`,
+    String(r.jitWarm.scale), `${r.jitWarm.seconds.toFixed(3)} ±${r.jitWarm.margin.toFixed(1)}%`,
+    r.qemu ? String(r.qemu.scale) : qemuMissing, r.qemu ? r.qemu.seconds.toFixed(3) : '-', r.qemu ? r.qemu.startSeconds.toFixed(3) : '-',
+    'mips' in r.native ? String(r.native.scale) : nativeMissing,
+    'mips' in r.native ? `${r.native.seconds.toFixed(3)} ±${r.native.margin.toFixed(1)}%` : '-',
+  ]),
+));
+
+console.log('\nJIT cold start (scale 1; per cold run, means over benny\'s samples)');
+console.log(table(
+  ['workload', 'units', 'modules', 'Wasm bytes', 'compile ms', 'instantiate ms', 'units/s', 'Wasm KB/s', 'cold ms', 'warm ms', 'cold-warm ms', '1st cold ms'],
+  rows.map((r) => {
+    const c = r.cold;
+    return [r.workload, f(c.translations), f(c.modules), f(c.wasmBytes), c.compileMillis.toFixed(1), c.instantiateMillis.toFixed(1),
+      f(c.unitsPerSecond), f(c.wasmBytesPerSecond / 1024), (c.coldSeconds * 1000).toFixed(1), (c.warmSeconds * 1000).toFixed(1),
+      ((c.coldSeconds - c.warmSeconds) * 1000).toFixed(1), (c.firstColdSeconds * 1000).toFixed(1)];
+  }),
+));
+console.log([
+  '  units = translation units (the counters count units, not guest instructions); compile ms = rvwasm\'s code',
+  '  generation plus new WebAssembly.Module (V8\'s baseline compile); units/s and Wasm KB/s are over compile +',
+  '  instantiate time. cold-warm = a fresh Machine\'s run minus a warm rerun at scale 1: every cost of starting cold',
+  '  (translation, V8 compile and tier-up, first TLB and jump-cache fills, allocating the Machine).',
+  '  1st cold = the first fresh Machine for this workload in this process, before benny\'s samples.',
+].join('\n'));
+
+const warmChurn = rows.filter((r) => r.jitWarm.translationsPerRun > 0 || r.jitWarm.invalidationsPerRun > 0);
+for (const r of warmChurn) {
+  console.log(`note: ${r.workload} still translated ${r.jitWarm.translationsPerRun.toFixed(1)} units and invalidated ` +
+    `${r.jitWarm.invalidationsPerRun.toFixed(1)} per warm run`);
+}
+
+const nativeInfo = existsSync(nativeInfoFile)
+  ? readFileSync(nativeInfoFile, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join('; ') : 'no build-info.txt';
+const settings = {
+  jitDefaults: Object.fromEntries(Object.entries(DEFAULT_JIT_OPTIONS).filter(([, v]) => typeof v !== 'function')),
+  tlbEntriesInUse: tlbEntries,
+  machine: 'default Machine options: 128 MiB RAM, deterministic mtime, misaligned allow',
+  targetSecondsPerRun: TARGET,
+  node: process.version,
+  v8: process.versions.v8,
+  cpu: `${cpus()[0]?.model ?? '?'} x${cpus().length}`,
+  loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))),
+  qemu: qemuVersion,
+  nativeWasm: nativeUnavailable ?? nativeInfo,
+};
+console.log('\nSettings');
+console.log(`  JIT defaults (src/jit/engine.ts DEFAULT_JIT_OPTIONS): ${Object.entries(settings.jitDefaults).map(([k, v]) => `${k} ${v}`).join(', ')}` +
+  ` (tlbEntries: entries per software TLB; batch: most units per Wasm module; maxFragments: TC flush point)`);
+console.log(`  TLB entries in use (counters().jit.tlb.entries): ${tlbEntries}`);
+console.log(`  ${settings.machine}; target ${TARGET} s per measured run`);
+console.log(`  node ${settings.node} (V8 ${settings.v8}), ${settings.cpu}, load average ${settings.loadAverageAtEnd.join(' ')}`);
+console.log(`  QEMU: ${settings.qemu}`);
+console.log(`  native-Wasm: ${settings.nativeWasm}`);
+
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+const outFile = join(ROOT, 'bench/results/exec.json');
+writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), settings, rows, geomeans: gm }, null, 2)}\n`);
+console.log(`wrote ${outFile}`);
