@@ -224,11 +224,23 @@ function nativeRun(mod: WebAssembly.Module, g: Guest, scale: number): void {
 
 // ---- measuring -------------------------------------------------------------------------
 
+type JitCounters = NonNullable<ReturnType<Machine['counters']>['jit']>;
+
+/** Tier-2 counters when this build of the JIT has them (read loosely: they are newer than this bench). */
+function tier2Of(j: JitCounters): { promotions: number; regionUnits: number } | null {
+  const t = (j as unknown as { tier2?: { promotions?: unknown; regionUnits?: unknown } }).tier2;
+  if (!t || typeof t.promotions !== 'number' || typeof t.regionUnits !== 'number') return null;
+  return { promotions: t.promotions, regionUnits: t.regionUnits };
+}
+
 interface ColdStart {
   /** Per cold run (means over benny's samples). */
   translations: number;
   modules: number;
   wasmBytes: number;
+  /** Tier-2 regions compiled, and units in them (null: this JIT has no tier 2). */
+  promotions: number | null;
+  regionUnits: number | null;
   compileMillis: number;
   instantiateMillis: number;
   unitsPerSecond: number;
@@ -245,12 +257,17 @@ interface Row {
   insns: { scale0: number; scale1: number; perLaterPass: number };
   interp: Timed & { mips: number };
   jitCold: Timed & { mips: number };
-  jitWarm: Timed & { mips: number; scale: number; instructions: number; translationsPerRun: number; invalidationsPerRun: number };
+  jitWarm: Timed & {
+    mips: number; scale: number; instructions: number;
+    /** Work the JIT still did per steady-state run (0 when the cache holds everything). */
+    translationsPerRun: number; invalidationsPerRun: number; promotionsPerRun: number | null;
+  };
   qemu: (QemuResult & { mips: number; instructions: number }) | null;
   native: (Timed & { mips: number; scale: number; instructions: number }) | { unavailable: string };
   cold: ColdStart;
 }
 
+const loadAtStart = loadavg().map((x) => Number(x.toFixed(2)));
 const nativeUnavailable = prepareNative(workloads);
 const rows: Row[] = [];
 let tlbEntries = 0;
@@ -276,7 +293,8 @@ for (const name of workloads) {
   const warmM = new Rv('jit'); // becomes the warm Machine below
   warmM.run(g, 1);
   const firstColdSeconds = (performance.now() - t0) / 1000;
-  const coldSum = { runs: 0, translations: 0, modules: 0, wasmBytes: 0, compileMillis: 0, instantiateMillis: 0 };
+  const coldSum = { runs: 0, translations: 0, modules: 0, wasmBytes: 0, compileMillis: 0, instantiateMillis: 0, promotions: 0, regionUnits: 0 };
+  let haveTier2 = false;
   const jitCold = await bench(`jit cold: ${name} (fresh Machine, scale 1)`, () => {
     const r = new Rv('jit');
     r.run(g, 1);
@@ -287,6 +305,12 @@ for (const name of workloads) {
     coldSum.wasmBytes += j.bytesEmitted;
     coldSum.compileMillis += j.compileMillis;
     coldSum.instantiateMillis += j.instantiateMillis;
+    const t2 = tier2Of(j);
+    if (t2) {
+      haveTier2 = true;
+      coldSum.promotions += t2.promotions;
+      coldSum.regionUnits += t2.regionUnits;
+    }
   }, 5, 3);
 
   // 3. JIT warm: the first cold Machine, reloaded.
@@ -339,11 +363,13 @@ for (const name of workloads) {
       ...warm, scale: warmScale, instructions: warmInsns, mips: warmInsns / warm.seconds / 1e6,
       translationsPerRun: (after.translations - before.translations) / warmRuns,
       invalidationsPerRun: (after.invalidations - before.invalidations) / warmRuns,
+      promotionsPerRun: tier2Of(after) && tier2Of(before) ? (tier2Of(after)!.promotions - tier2Of(before)!.promotions) / warmRuns : null,
     },
     qemu,
     native,
     cold: {
       translations: perCold(coldSum.translations), modules: perCold(coldSum.modules), wasmBytes: perCold(coldSum.wasmBytes),
+      promotions: haveTier2 ? perCold(coldSum.promotions) : null, regionUnits: haveTier2 ? perCold(coldSum.regionUnits) : null,
       compileMillis: perCold(coldSum.compileMillis), instantiateMillis: perCold(coldSum.instantiateMillis),
       unitsPerSecond: coldSum.translations / translateSeconds, wasmBytesPerSecond: coldSum.wasmBytes / translateSeconds,
       coldSeconds: jitCold.seconds, warmSeconds: warm1.seconds, firstColdSeconds,
@@ -416,26 +442,27 @@ console.log(table(
 
 console.log('\nJIT cold start (scale 1; per cold run, means over benny\'s samples)');
 console.log(table(
-  ['workload', 'units', 'modules', 'Wasm bytes', 'compile ms', 'instantiate ms', 'units/s', 'Wasm KB/s', 'cold ms', 'warm ms', 'cold-warm ms', '1st cold ms'],
+  ['workload', 'units', 'modules', 'tier-2 regions (units)', 'Wasm bytes', 'compile ms', 'instantiate ms', 'units/s', 'Wasm KB/s', 'cold ms', 'warm ms', 'cold-warm ms', '1st cold ms'],
   rows.map((r) => {
     const c = r.cold;
-    return [r.workload, f(c.translations), f(c.modules), f(c.wasmBytes), c.compileMillis.toFixed(1), c.instantiateMillis.toFixed(1),
+    const regions = c.promotions === null ? 'no tier 2' : `${f(c.promotions, 1)} (${f(c.regionUnits!)})`;
+    return [r.workload, f(c.translations), f(c.modules), regions, f(c.wasmBytes), c.compileMillis.toFixed(1), c.instantiateMillis.toFixed(1),
       f(c.unitsPerSecond), f(c.wasmBytesPerSecond / 1024), (c.coldSeconds * 1000).toFixed(1), (c.warmSeconds * 1000).toFixed(1),
       ((c.coldSeconds - c.warmSeconds) * 1000).toFixed(1), (c.firstColdSeconds * 1000).toFixed(1)];
   }),
 ));
 console.log([
   '  units = translation units (the counters count units, not guest instructions); compile ms = rvwasm\'s code',
-  '  generation plus new WebAssembly.Module (V8\'s baseline compile); units/s and Wasm KB/s are over compile +',
-  '  instantiate time. cold-warm = a fresh Machine\'s run minus a warm rerun at scale 1: every cost of starting cold',
+  '  generation plus new WebAssembly.Module (V8\'s baseline compile), for units and tier-2 regions alike; units/s and',
+  '  Wasm KB/s are over compile + instantiate time. cold-warm = a fresh Machine\'s run minus a warm rerun at scale 1: every cost of starting cold',
   '  (translation, V8 compile and tier-up, first TLB and jump-cache fills, allocating the Machine).',
   '  1st cold = the first fresh Machine for this workload in this process, before benny\'s samples.',
 ].join('\n'));
 
-const warmChurn = rows.filter((r) => r.jitWarm.translationsPerRun > 0 || r.jitWarm.invalidationsPerRun > 0);
+const warmChurn = rows.filter((r) => r.jitWarm.translationsPerRun > 0 || r.jitWarm.invalidationsPerRun > 0 || (r.jitWarm.promotionsPerRun ?? 0) > 0);
 for (const r of warmChurn) {
-  console.log(`note: ${r.workload} still translated ${r.jitWarm.translationsPerRun.toFixed(1)} units and invalidated ` +
-    `${r.jitWarm.invalidationsPerRun.toFixed(1)} per warm run`);
+  console.log(`note: in steady state, ${r.workload} still translated ${r.jitWarm.translationsPerRun.toFixed(1)} units, ` +
+    `invalidated ${r.jitWarm.invalidationsPerRun.toFixed(1)} and promoted ${(r.jitWarm.promotionsPerRun ?? 0).toFixed(1)} regions per warm run`);
 }
 
 const nativeInfo = existsSync(nativeInfoFile)
@@ -448,16 +475,17 @@ const settings = {
   node: process.version,
   v8: process.versions.v8,
   cpu: `${cpus()[0]?.model ?? '?'} x${cpus().length}`,
-  loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))),
+  loadAverage: { start: loadAtStart, end: loadavg().map((x) => Number(x.toFixed(2))) },
   qemu: qemuVersion,
   nativeWasm: nativeUnavailable ?? nativeInfo,
 };
 console.log('\nSettings');
-console.log(`  JIT defaults (src/jit/engine.ts DEFAULT_JIT_OPTIONS): ${Object.entries(settings.jitDefaults).map(([k, v]) => `${k} ${v}`).join(', ')}` +
-  ` (tlbEntries: entries per software TLB; batch: most units per Wasm module; maxFragments: TC flush point)`);
+console.log(`  JIT defaults (DEFAULT_JIT_OPTIONS; JitOptions in src/jit/engine.ts says what each means): ` +
+  Object.entries(settings.jitDefaults).map(([k, v]) => `${k} ${v}`).join(', '));
 console.log(`  TLB entries in use (counters().jit.tlb.entries): ${tlbEntries}`);
 console.log(`  ${settings.machine}; target ${TARGET} s per measured run`);
-console.log(`  node ${settings.node} (V8 ${settings.v8}), ${settings.cpu}, load average ${settings.loadAverageAtEnd.join(' ')}`);
+console.log(`  node ${settings.node} (V8 ${settings.v8}), ${settings.cpu}; load average ${settings.loadAverage.start.join(' ')} ` +
+  `at start, ${settings.loadAverage.end.join(' ')} at end (a shared machine: compare ratios within one run)`);
 console.log(`  QEMU: ${settings.qemu}`);
 console.log(`  native-Wasm: ${settings.nativeWasm}`);
 
