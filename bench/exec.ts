@@ -259,10 +259,12 @@ interface Row {
   jitCold: Timed & { mips: number };
   jitWarm: Timed & {
     mips: number; scale: number; instructions: number;
-    /** Work the JIT still did per steady-state run (0 when the cache holds everything). */
-    translationsPerRun: number; invalidationsPerRun: number; promotionsPerRun: number | null;
+    /** JIT work during the measured warm runs (0 when the cache already held everything). */
+    runs: number; translations: number; invalidations: number; promotions: number | null;
   };
-  qemu: (QemuResult & { mips: number; instructions: number }) | null;
+  /** QEMU's figures, or why there are none ("not installed", a failed run). */
+  qemu: (QemuResult & { mips: number; instructions: number }) | { unavailable: string };
+  /** The native-Wasm figures, or why there are none. */
   native: (Timed & { mips: number; scale: number; instructions: number }) | { unavailable: string };
   cold: ColdStart;
 }
@@ -318,7 +320,8 @@ for (const name of workloads) {
   const warm1 = await bench(`jit warm: ${name} (scale 1)`, () => warmM.run(g, 1), 10, 2);
   warmM.run(g, 4);
   const warmScale = scaleFor(timeOnce(() => warmM.run(g, 4)) / 4);
-  const warmInsns = warmM.run(g, warmScale); // also translates what only this scale reaches
+  warmM.run(g, warmScale); // translates what only this scale reaches; tier 2 promotes what got hot
+  const warmInsns = warmM.run(g, warmScale);
   if (warmInsns !== insnsAt(warmScale)) {
     throw new Error(`${name}: ${warmInsns} instructions at scale ${warmScale}, expected ${insnsAt(warmScale)}: passes differ`);
   }
@@ -328,28 +331,40 @@ for (const name of workloads) {
   const after = warmM.m.counters().jit!;
 
   // 4. QEMU.
-  let qemu: Row['qemu'] = null;
+  let qemu: Row['qemu'] = { unavailable: 'not installed' };
   if (haveQemu) {
     console.log(`qemu: ${name}`);
-    const q = qemuMeasure(g);
-    const instructions = insnsAt(q.scale) - i0;
-    qemu = { ...q, instructions, mips: instructions / (q.seconds - q.startSeconds) / 1e6 };
+    try {
+      const q = qemuMeasure(g);
+      const instructions = insnsAt(q.scale) - i0;
+      qemu = { ...q, instructions, mips: instructions / (q.seconds - q.startSeconds) / 1e6 };
+    } catch (e) {
+      console.log(`qemu: ${name}: ${(e as Error).message}`);
+      qemu = { unavailable: 'failed' };
+    }
   }
 
   // 5. native Wasm.
-  let native: Row['native'];
+  let native: Row['native'] = { unavailable: 'not available' };
   const wasmFile = join(NATIVE, `${name}.wasm`);
-  if (nativeUnavailable !== null || !existsSync(wasmFile)) {
-    native = { unavailable: nativeUnavailable ?? 'not available' };
-  } else {
+  if (nativeUnavailable === null && existsSync(wasmFile)) {
     const mod = new WebAssembly.Module(readFileSync(wasmFile));
-    nativeRun(mod, g, 1);
-    nativeRun(mod, g, 20); // let V8 tier the hot functions up
-    const perPass = timeOnce(() => nativeRun(mod, g, 20)) / 20;
-    const scale = scaleFor(perPass);
-    const t = await bench(`native-wasm: ${name} (scale ${scale})`, () => nativeRun(mod, g, scale), 5, 4);
-    const instructions = insnsAt(scale);
-    native = { ...t, scale, instructions, mips: instructions / t.seconds / 1e6 };
+    let checked = false;
+    try {
+      nativeRun(mod, g, 1); // a module built from other sources shows here
+      checked = true;
+    } catch (e) {
+      console.log(`native-wasm: ${name}: ${(e as Error).message} (rebuild: bench/native-wasm/build.sh)`);
+      native = { unavailable: 'stale build' };
+    }
+    if (checked) {
+      nativeRun(mod, g, 20); // let V8 tier the hot functions up
+      const perPass = timeOnce(() => nativeRun(mod, g, 20)) / 20;
+      const scale = scaleFor(perPass);
+      const t = await bench(`native-wasm: ${name} (scale ${scale})`, () => nativeRun(mod, g, scale), 5, 4);
+      const instructions = insnsAt(scale);
+      native = { ...t, scale, instructions, mips: instructions / t.seconds / 1e6 };
+    }
   }
 
   const perCold = (x: number) => x / coldSum.runs;
@@ -361,9 +376,10 @@ for (const name of workloads) {
     jitCold: { ...jitCold, mips: i1 / jitCold.seconds / 1e6 },
     jitWarm: {
       ...warm, scale: warmScale, instructions: warmInsns, mips: warmInsns / warm.seconds / 1e6,
-      translationsPerRun: (after.translations - before.translations) / warmRuns,
-      invalidationsPerRun: (after.invalidations - before.invalidations) / warmRuns,
-      promotionsPerRun: tier2Of(after) && tier2Of(before) ? (tier2Of(after)!.promotions - tier2Of(before)!.promotions) / warmRuns : null,
+      runs: warmRuns,
+      translations: after.translations - before.translations,
+      invalidations: after.invalidations - before.invalidations,
+      promotions: tier2Of(after) && tier2Of(before) ? tier2Of(after)!.promotions - tier2Of(before)!.promotions : null,
     },
     qemu,
     native,
@@ -379,13 +395,14 @@ for (const name of workloads) {
 
 // ---- report ----------------------------------------------------------------------------
 
-const geomean = (xs: number[]) => (xs.length === 0 ? NaN : Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length));
-const nativeMips = (r: Row) => ('mips' in r.native ? r.native.mips : null);
+const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 const f = (x: number, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const mipsText = (x: number | null, missing: string) => (x === null ? missing : x < 100 ? f(x, 1) : f(x));
-const ratioText = (x: number | null) => (x === null ? '-' : `${x < 0.1 ? x.toFixed(3) : x.toFixed(2)}x`);
-const qemuMissing = haveQemu ? '-' : 'not installed';
-const nativeMissing = nativeUnavailable === null ? '-' : 'not available';
+const mipsText = (x: number) => (x < 100 ? f(x, 1) : f(x));
+const ratioText = (x: number) => `${x < 0.1 ? x.toFixed(3) : x.toFixed(2)}x`;
+const secondsText = (t: Timed) => `${t.seconds.toFixed(3)} ±${t.margin.toFixed(1)}%`;
+type Maybe = { mips: number } | { unavailable: string };
+const text = (m: Maybe) => ('mips' in m ? mipsText(m.mips) : m.unavailable);
+const ratio = (r: Row, m: Maybe) => ('mips' in m ? ratioText(r.jitWarm.mips / m.mips) : '-');
 
 function table(head: string[], body: string[][]): string {
   const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
@@ -393,50 +410,67 @@ function table(head: string[], body: string[][]): string {
   return [line(head), ...body.map(line)].join('\n');
 }
 
+/** The geomean over every workload, or why there is none (a column with a gap has no geomean). */
+function columnGeomean(pick: (r: Row) => Maybe): Maybe {
+  const ms = rows.map(pick);
+  const missing = ms.find((m) => !('mips' in m));
+  return missing ?? { mips: geomean(ms.map((m) => (m as { mips: number }).mips)) };
+}
+
+function ratioGeomean(pick: (r: Row) => Maybe): number | null {
+  const ms = rows.map(pick);
+  return ms.every((m) => 'mips' in m) ? geomean(rows.map((r, i) => r.jitWarm.mips / (ms[i] as { mips: number }).mips)) : null;
+}
+
 const gm = {
   interp: geomean(rows.map((r) => r.interp.mips)),
   jitCold: geomean(rows.map((r) => r.jitCold.mips)),
   jitWarm: geomean(rows.map((r) => r.jitWarm.mips)),
-  qemu: haveQemu ? geomean(rows.flatMap((r) => (r.qemu ? [r.qemu.mips] : []))) : null,
-  native: rows.every((r) => nativeMips(r) !== null) ? geomean(rows.map((r) => nativeMips(r)!)) : null,
-  warmVsQemu: haveQemu ? geomean(rows.map((r) => r.jitWarm.mips / r.qemu!.mips)) : null,
-  warmVsNative: rows.every((r) => nativeMips(r) !== null) ? geomean(rows.map((r) => r.jitWarm.mips / nativeMips(r)!)) : null,
+  qemu: columnGeomean((r) => r.qemu),
+  native: columnGeomean((r) => r.native),
+  warmVsQemu: ratioGeomean((r) => r.qemu),
+  warmVsNative: ratioGeomean((r) => r.native),
 };
+
+const NOTES = [
+  'interp and JIT cold run the shipped workload (scale 1, one pass); JIT cold is a fresh Machine each time, so it',
+  'includes translation, Wasm compilation and instantiation. JIT warm, QEMU and native-Wasm run at the scales below.',
+  'QEMU: whole-process time at scale N minus whole-process time at scale 0 (start, load, exit; no pass), medians of',
+  'interleaved runs, against rvwasm\'s exact instruction count for those N passes (the guest code is identical);',
+  'QEMU\'s own translation of the workload stays in, spread over the N passes.',
+  '* native-Wasm: the workload\'s C compiled to wasm32 by clang; its "MIPS" is speed-equivalent: rvwasm\'s instruction',
+  'count for the same scale divided by the native time.',
+];
+const COLD_NOTES = [
+  'units = translation units (the counters count units, not guest instructions); compile ms = rvwasm\'s code generation',
+  'plus new WebAssembly.Module (V8\'s baseline compile), for units and tier-2 regions alike; units/s and Wasm KB/s are',
+  'over compile + instantiate time. cold-warm = a fresh Machine\'s run minus a warm rerun at scale 1: every cost of',
+  'starting cold (translation, V8 compile and tier-up, first TLB and jump-cache fills, allocating the Machine).',
+  '1st cold = the first fresh Machine for this workload in this process, before benny\'s samples.',
+];
 
 console.log('\nGuest MIPS (million guest instructions per host second; higher is faster)');
 console.log(table(
   ['workload', 'insns (scale 1)', 'interp', 'JIT cold', 'JIT warm', 'QEMU', 'native-Wasm*', 'warm/QEMU', 'warm/native'],
   [
     ...rows.map((r) => [
-      r.workload, f(r.insns.scale1), mipsText(r.interp.mips, ''), mipsText(r.jitCold.mips, ''), mipsText(r.jitWarm.mips, ''),
-      mipsText(r.qemu?.mips ?? null, qemuMissing), mipsText(nativeMips(r), nativeMissing),
-      ratioText(r.qemu ? r.jitWarm.mips / r.qemu.mips : null),
-      ratioText(nativeMips(r) === null ? null : r.jitWarm.mips / nativeMips(r)!),
+      r.workload, f(r.insns.scale1), mipsText(r.interp.mips), mipsText(r.jitCold.mips), mipsText(r.jitWarm.mips),
+      text(r.qemu), text(r.native), ratio(r, r.qemu), ratio(r, r.native),
     ]),
-    ['geomean', '', mipsText(gm.interp, ''), mipsText(gm.jitCold, ''), mipsText(gm.jitWarm, ''),
-      mipsText(gm.qemu, qemuMissing), mipsText(gm.native, nativeMissing), ratioText(gm.warmVsQemu), ratioText(gm.warmVsNative)],
+    ['geomean', '', mipsText(gm.interp), mipsText(gm.jitCold), mipsText(gm.jitWarm), text(gm.qemu), text(gm.native),
+      gm.warmVsQemu === null ? '-' : ratioText(gm.warmVsQemu), gm.warmVsNative === null ? '-' : ratioText(gm.warmVsNative)],
   ],
 ));
-console.log([
-  '  interp and JIT cold run the shipped workload (scale 1, one pass); JIT cold is a fresh Machine each time, so it',
-  '  includes translation, Wasm compilation and instantiation. JIT warm, QEMU and native-Wasm run at the scales below.',
-  '  QEMU: whole-process time at scale N minus whole-process time at scale 0 (start, load, exit; no pass), medians of',
-  '  interleaved runs, against rvwasm\'s exact instruction count for those N passes (the guest code is identical).',
-  '  * native-Wasm: the workload\'s C compiled to wasm32 by clang; its "MIPS" is speed-equivalent: rvwasm\'s instruction',
-  '  count for the same scale divided by the native time.',
-].join('\n'));
+console.log(NOTES.map((l) => `  ${l}`).join('\n'));
 
-console.log('\nScales and times (benny mean ± margin; QEMU medians)');
+console.log('\nScales and times (seconds per run: benny mean ± margin; QEMU: medians)');
 console.log(table(
   ['workload', 'later pass insns', 'interp s', 'JIT cold s', 'JIT warm scale', 'warm s', 'QEMU scale', 'QEMU s (N)', 'QEMU s (0)', 'native scale', 'native s'],
   rows.map((r) => [
-    r.workload, f(r.insns.perLaterPass),
-    `${r.interp.seconds.toFixed(3)} ±${r.interp.margin.toFixed(1)}%`,
-    `${r.jitCold.seconds.toFixed(3)} ±${r.jitCold.margin.toFixed(1)}%`,
-    String(r.jitWarm.scale), `${r.jitWarm.seconds.toFixed(3)} ±${r.jitWarm.margin.toFixed(1)}%`,
-    r.qemu ? String(r.qemu.scale) : qemuMissing, r.qemu ? r.qemu.seconds.toFixed(3) : '-', r.qemu ? r.qemu.startSeconds.toFixed(3) : '-',
-    'mips' in r.native ? String(r.native.scale) : nativeMissing,
-    'mips' in r.native ? `${r.native.seconds.toFixed(3)} ±${r.native.margin.toFixed(1)}%` : '-',
+    r.workload, f(r.insns.perLaterPass), secondsText(r.interp), secondsText(r.jitCold),
+    String(r.jitWarm.scale), secondsText(r.jitWarm),
+    ...('mips' in r.qemu ? [String(r.qemu.scale), r.qemu.seconds.toFixed(3), r.qemu.startSeconds.toFixed(3)] : [r.qemu.unavailable, '-', '-']),
+    ...('mips' in r.native ? [String(r.native.scale), secondsText(r.native)] : [r.native.unavailable, '-']),
   ]),
 ));
 
@@ -451,18 +485,14 @@ console.log(table(
       ((c.coldSeconds - c.warmSeconds) * 1000).toFixed(1), (c.firstColdSeconds * 1000).toFixed(1)];
   }),
 ));
-console.log([
-  '  units = translation units (the counters count units, not guest instructions); compile ms = rvwasm\'s code',
-  '  generation plus new WebAssembly.Module (V8\'s baseline compile), for units and tier-2 regions alike; units/s and',
-  '  Wasm KB/s are over compile + instantiate time. cold-warm = a fresh Machine\'s run minus a warm rerun at scale 1: every cost of starting cold',
-  '  (translation, V8 compile and tier-up, first TLB and jump-cache fills, allocating the Machine).',
-  '  1st cold = the first fresh Machine for this workload in this process, before benny\'s samples.',
-].join('\n'));
+console.log(COLD_NOTES.map((l) => `  ${l}`).join('\n'));
 
-const warmChurn = rows.filter((r) => r.jitWarm.translationsPerRun > 0 || r.jitWarm.invalidationsPerRun > 0 || (r.jitWarm.promotionsPerRun ?? 0) > 0);
-for (const r of warmChurn) {
-  console.log(`note: in steady state, ${r.workload} still translated ${r.jitWarm.translationsPerRun.toFixed(1)} units, ` +
-    `invalidated ${r.jitWarm.invalidationsPerRun.toFixed(1)} and promoted ${(r.jitWarm.promotionsPerRun ?? 0).toFixed(1)} regions per warm run`);
+for (const r of rows) {
+  const w = r.jitWarm;
+  if (w.translations > 0 || w.invalidations > 0 || (w.promotions ?? 0) > 0) {
+    console.log(`note: ${r.workload}'s ${w.runs} measured warm runs still did JIT work: ${w.translations} units translated, ` +
+      `${w.invalidations} invalidations, ${w.promotions ?? 0} tier-2 promotions`);
+  }
 }
 
 const nativeInfo = existsSync(nativeInfoFile)
@@ -491,5 +521,6 @@ console.log(`  native-Wasm: ${settings.nativeWasm}`);
 
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 const outFile = join(ROOT, 'bench/results/exec.json');
-writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), settings, rows, geomeans: gm }, null, 2)}\n`);
+const notes = { table: NOTES, coldStart: COLD_NOTES };
+writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), settings, notes, rows, geomeans: gm }, null, 2)}\n`);
 console.log(`wrote ${outFile}`);

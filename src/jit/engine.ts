@@ -129,8 +129,11 @@ export class JitEngine {
       while (exit === EXIT.UNCHAINED || exit === EXIT.JUMP_CACHE_MISS || exit === EXIT.HOT) {
         const pc = s[SLOT.pc];
         if (exit === EXIT.HOT) this.promote(pc);
-        const slot = this.tc.slotFor(this.context, pc);
-        if (!this.tc.linked(slot) && !this.compile(pc, slot)) { exit = EXIT.MONITOR; break; }
+        let slot = this.tc.slotFor(this.context, pc);
+        if (!this.tc.linked(slot)) {
+          if (!this.compile(pc, slot)) { exit = EXIT.MONITOR; break; }
+          slot = this.tc.slotFor(this.context, pc); // compiling may have flushed the TC and renumbered slots
+        }
         if (exit === EXIT.JUMP_CACHE_MISS) this.jumpCache.set(pc, this.context, slot);
         exit = (this.tc.table.get(slot) as () => number)();
         this.stats.exits[exit]++;
