@@ -1,7 +1,6 @@
 // Integer semantics of RV64I and M on raw 64-bit patterns (unsigned BigInts). Written
 // straight from the unprivileged spec's definitions, for clarity over speed: this is the
 // oracle the JIT is checked against.
-import { AmoKind } from '../isa/amo.js';
 import { Op } from '../isa/opcodes.js';
 
 const MASK64 = 0xffff_ffff_ffff_ffffn;
@@ -87,26 +86,5 @@ export function branchTaken(op: Op, a: bigint, b: bigint): boolean {
     case Op.BLTU: return a < b;
     case Op.BGEU: return a >= b;
     default: throw new Error(`not a branch: ${Op[op]}`);
-  }
-}
-
-/**
- * The value an AMO (other than CAS) stores, given the old memory value and rs2, both
- * taken at the access width of `bits`.
- */
-export function amoResult(kind: AmoKind, old: bigint, src: bigint, bits: number): bigint {
-  const signed = (v: bigint) => BigInt.asIntN(bits, v);
-  const unsigned = (v: bigint) => BigInt.asUintN(bits, v);
-  switch (kind) {
-    case AmoKind.SWAP: return unsigned(src);
-    case AmoKind.ADD: return unsigned(old + src);
-    case AmoKind.XOR: return unsigned(old ^ src);
-    case AmoKind.AND: return unsigned(old & src);
-    case AmoKind.OR: return unsigned(old | src);
-    case AmoKind.MIN: return signed(old) < signed(src) ? unsigned(old) : unsigned(src);
-    case AmoKind.MAX: return signed(old) > signed(src) ? unsigned(old) : unsigned(src);
-    case AmoKind.MINU: return unsigned(old) < unsigned(src) ? unsigned(old) : unsigned(src);
-    case AmoKind.MAXU: return unsigned(old) > unsigned(src) ? unsigned(old) : unsigned(src);
-    default: throw new Error(`not a read-modify-write AMO: ${AmoKind[kind]}`);
   }
 }

@@ -3,16 +3,17 @@
 // instructions. Plain on purpose: it is the oracle for the JIT.
 import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
-import { AmoKind, amoShape, type AmoShape } from '../isa/amo.js';
+import { amoShape } from '../isa/amo.js';
 import { Op } from '../isa/opcodes.js';
 import { CAUSE, MSTATUS, PRIV } from '../isa/csr-numbers.js';
 import type { Board } from '../machine/board.js';
 import { CsrOp, executeCsr, type CsrEnvironment } from '../machine/csr-file.js';
-import { NO_RESERVATION, SLOT } from '../machine/hart-state.js';
+import { SLOT } from '../machine/hart-state.js';
 import type { Hart } from '../machine/hart.js';
 import { TrapSignal, raise, returnFromMachine, returnFromSupervisor } from '../machine/trap.js';
 import { Access } from '../mmu/sv39.js';
-import { alu, amoResult, branchTaken } from './alu.js';
+import { alu, branchTaken } from './alu.js';
+import { executeAtomic } from '../mmu/atomics.js';
 import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
 
 /** Why run() returned. */
@@ -187,8 +188,9 @@ export class Interpreter {
         this.hart.fenceTranslations();
         break;
       }
-      case Op.LR_W: case Op.LR_D: this.loadReserved(insn); break;
-      case Op.SC_W: case Op.SC_D: this.storeConditional(insn); break;
+      case Op.LR_W: case Op.LR_D: case Op.SC_W: case Op.SC_D:
+        this.setRd(rd, executeAtomic(this.mem, s, op, s[rs1], s[rs2], s[rd]));
+        break;
       case Op.ILLEGAL: raise(CAUSE.ILLEGAL_INSTRUCTION);
       // falls through
       default: {
@@ -196,7 +198,8 @@ export class Interpreter {
         if (v !== undefined) { this.setRd(rd, v); break; }
         const amo = amoShape(op);
         if (amo === undefined) throw new Error(`interpreter has no case for ${Op[op]}`);
-        this.atomic(insn, amo);
+        if (amo.bytes === 16) this.compareAndSwapQuad(insn);
+        else this.setRd(rd, executeAtomic(this.mem, s, op, s[rs1], s[rs2], s[rd]));
       }
     }
     s[SLOT.pc] = next;
@@ -215,47 +218,11 @@ export class Interpreter {
     this.setRd(rd, old);
   }
 
-  private loadReserved(insn: Insn): void {
-    const size = insn.op === Op.LR_W ? 4 : 8;
-    const vaddr = this.s[insn.rs1];
-    if ((vaddr & BigInt(size - 1)) !== 0n) raise(CAUSE.MISALIGNED_LOAD, vaddr);
-    const pa = this.mem.translateData(vaddr, Access.Load);
-    const v = this.mem.loadPhysical(pa, size, vaddr, Access.Load);
-    this.s[SLOT.reservation] = BigInt(pa);
-    this.setRd(insn.rd, size === 4 ? sext(v, 32) : v);
-  }
-
-  private storeConditional(insn: Insn): void {
-    const size = insn.op === Op.SC_W ? 4 : 8;
-    const vaddr = this.s[insn.rs1];
-    if ((vaddr & BigInt(size - 1)) !== 0n) raise(CAUSE.MISALIGNED_STORE, vaddr);
-    const pa = this.mem.translateData(vaddr, Access.Store);
-    const ok = this.s[SLOT.reservation] === BigInt(pa);
-    this.s[SLOT.reservation] = NO_RESERVATION;
-    if (ok) this.mem.storePhysical(pa, size, this.s[insn.rs2], vaddr);
-    this.setRd(insn.rd, ok ? 0n : 1n);
-  }
-
-  private atomic(insn: Insn, amo: AmoShape): void {
-    const vaddr = this.s[insn.rs1];
-    if ((vaddr & BigInt(amo.bytes - 1)) !== 0n) raise(CAUSE.MISALIGNED_STORE, vaddr);
-    // AMOs need write permission and report store/AMO faults, even a CAS that fails.
-    const pa = this.mem.translateData(vaddr, Access.Store);
-    if (amo.bytes === 16) return this.compareAndSwapQuad(insn, pa, vaddr);
-    const size = amo.bytes;
-    const bits = size * 8;
-    const old = this.mem.loadPhysical(pa, size, vaddr, Access.Store);
-    const src = BigInt.asUintN(bits, this.s[insn.rs2]);
-    if (amo.kind === AmoKind.CAS) {
-      if (old === BigInt.asUintN(bits, this.s[insn.rd])) this.mem.storePhysical(pa, size, src, vaddr);
-    } else {
-      this.mem.storePhysical(pa, size, amoResult(amo.kind, old, src, bits), vaddr);
-    }
-    this.setRd(insn.rd, sext(old, bits));
-  }
-
   /** amocas.q: 128 bits against the even register pairs rd:rd+1 and rs2:rs2+1 (x0 pairs read as zero). */
-  private compareAndSwapQuad(insn: Insn, pa: number, vaddr: bigint): void {
+  private compareAndSwapQuad(insn: Insn): void {
+    const vaddr = this.s[insn.rs1];
+    if ((vaddr & 15n) !== 0n) raise(CAUSE.MISALIGNED_STORE, vaddr);
+    const pa = this.mem.translateData(vaddr, Access.Store);
     const pair = (r: number): [bigint, bigint] => (r === 0 ? [0n, 0n] : [this.s[r], this.s[r + 1]]);
     const lo = this.mem.loadPhysical(pa, 8, vaddr, Access.Store);
     const hi = this.mem.loadPhysical(pa + 8, 8, vaddr, Access.Store);

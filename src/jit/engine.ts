@@ -9,6 +9,7 @@ import { SLOT } from '../machine/hart-state.js';
 import { HOT_COUNTERS, HOT_COUNTERS_OFFSET, JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
 import { TrapSignal } from '../machine/trap.js';
 import type { GuestMemory } from '../mmu/guest-memory.js';
+import { executeAtomic } from '../mmu/atomics.js';
 import { Access, isTranslated, translate } from '../mmu/sv39.js';
 import { Tlb, TlbKind } from '../mmu/tlb.js';
 import { EXIT } from './exits.js';
@@ -108,6 +109,12 @@ export class JitEngine {
         load: (vaddr: bigint, size: number) => this.load(BigInt.asUintN(64, vaddr), size as AccessSize),
         store: (vaddr: bigint, value: bigint, size: number) =>
           this.store(BigInt.asUintN(64, vaddr), BigInt.asUintN(64, value), size as AccessSize),
+        atomic: (op: number, vaddr: bigint, src: bigint, compare: bigint) => {
+          this.syncCountersForHelper();
+          const v = executeAtomic(this.mem, this.s, op, BigInt.asUintN(64, vaddr), BigInt.asUintN(64, src), BigInt.asUintN(64, compare));
+          this.needsMonitor();
+          return v;
+        },
       },
     };
     board.bus.onCodeWrite((paddr, size) => this.codeWritten(paddr, size));

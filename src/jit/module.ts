@@ -32,15 +32,17 @@ export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, 
   const loadType = mb.addType([I64, I32], [I64]);
   const storeType = mb.addType([I64, I64, I32], []);
   const wideType = mb.addType([I64, I64], [I64]);
+  const atomicType = mb.addType([I32, I64, I64, I64], [I64]);
   mb.importMemory('env', 'memory', layout.memoryPages, layout.memoryPages);
   mb.importTable('env', 'table', layout.tableSize);
   const loadFn = mb.importFunction('env', 'load', loadType);
   const storeFn = mb.importFunction('env', 'store', storeType);
+  const atomicFn = mb.importFunction('env', 'atomic', atomicType);
   const mulhuFn = mb.addFunction(wideType, mulhuBody());
   const mulhFn = mb.addFunction(wideType, signedMulhBody(mulhuFn, true));
   const mulhsuFn = mb.addFunction(wideType, signedMulhBody(mulhuFn, false));
   const ctx: ModuleContext = {
-    ccfType, loadFn, storeFn, mulhuFn, mulhFn, mulhsuFn,
+    ccfType, loadFn, storeFn, atomicFn, mulhuFn, mulhFn, mulhsuFn,
     tlbLoadBase: layout.tlbLoadBase, tlbStoreBase: layout.tlbStoreBase, tlbMask: layout.tlbMask,
     jumpCacheBase: layout.jumpCacheBase, jumpCacheMask: layout.jumpCacheMask,
     slotFor,

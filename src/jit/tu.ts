@@ -2,7 +2,6 @@
 // read through the guest's own fetch path (so privilege and paging apply), and a unit
 // ends at a control transfer (included), before an instruction the monitor must handle
 // (sensitive, illegal, or straddling a page), at the page's end, or at a length cap.
-import { amoShape } from '../isa/amo.js';
 import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
 import { Op } from '../isa/opcodes.js';
@@ -29,13 +28,12 @@ export interface Tu {
 
 /**
  * Instructions that end a unit before them and are executed by the monitor: everything
- * that reads or changes privileged state or raises an exception by design, and (for now)
- * the atomics, which are rare outside locks.
+ * that reads or changes privileged state or raises an exception by design, and amocas.q
+ * (its register pairs do not fit the atomic helper).
  */
 export function leavesToMonitor(op: Op): boolean {
-  if (amoShape(op) !== undefined) return true;
   switch (op) {
-    case Op.LR_W: case Op.LR_D: case Op.SC_W: case Op.SC_D:
+    case Op.AMOCAS_Q:
     case Op.ILLEGAL: case Op.ECALL: case Op.EBREAK: case Op.MRET: case Op.SRET: case Op.WFI:
     case Op.SFENCE_VMA: case Op.FENCE_I:
     case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:

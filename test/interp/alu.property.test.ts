@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AmoKind } from '../../src/isa/amo.js';
 import { Op } from '../../src/isa/opcodes.js';
-import { alu, amoResult, branchTaken } from '../../src/interp/alu.js';
+import { alu, branchTaken } from '../../src/interp/alu.js';
+import { amoResult } from '../../src/mmu/atomics.js';
 
 const TWO64 = 1n << 64n;
 const TWO32 = 1n << 32n;

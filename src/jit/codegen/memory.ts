@@ -3,6 +3,7 @@
 // holding code, a misaligned access, or a fault, which the helper raises as a guest
 // exception after the fragment has made its state exact).
 import type { Insn } from '../../isa/insn.js';
+import { amoShape } from '../../isa/amo.js';
 import { Op } from '../../isa/opcodes.js';
 import { I64 } from '../wasm/types.js';
 import type { Fragment } from './fragment.js';
@@ -20,6 +21,7 @@ const STORES: Partial<Record<Op, 1 | 2 | 4 | 8>> = { [Op.SB]: 1, [Op.SH]: 2, [Op
 export interface Position { pc: bigint; nextPc: bigint; index: number; count: number }
 
 export function emitMemory(f: Fragment, insn: Insn, at: Position): boolean {
+  if (isAtomic(insn.op)) { emitAtomic(f, insn, at); return true; }
   const load = LOADS[insn.op];
   if (load) { emitLoad(f, insn, load, at); return true; }
   const size = STORES[insn.op];
@@ -91,4 +93,30 @@ function emitStore(f: Fragment, insn: Insn, size: 1 | 2 | 4 | 8, at: Position): 
   c.localGet(f.t64a).localGet(f.t64b).i32Const(size).call(f.ctx.storeFn);
   f.exitIfAttention(at.nextPc);
   c.end();
+}
+
+function isAtomic(op: Op): boolean {
+  return op === Op.LR_W || op === Op.LR_D || op === Op.SC_W || op === Op.SC_D || amoShape(op) !== undefined;
+}
+
+/**
+ * LR/SC and AMOs call the monitor's atomic helper (src/mmu/atomics.ts, shared with the
+ * interpreter): they are rare enough outside lock paths that one call each is cheap, and
+ * the reservation and the device and fault cases stay in one place.
+ */
+function emitAtomic(f: Fragment, insn: Insn, at: Position): void {
+  const c = f.c;
+  f.get(insn.rs1);
+  c.localSet(f.t64a);
+  f.get(insn.rs2);
+  c.localSet(f.t64b);
+  f.get(insn.rd); // the compare value of a CAS
+  c.localSet(f.t64c);
+  f.beforeHelper(at.pc, at.index, at.count);
+  c.i32Const(insn.op).localGet(f.t64a).localGet(f.t64b).localGet(f.t64c).call(f.ctx.atomicFn).localSet(f.t64b);
+  f.exitIfAttention(at.nextPc, () => {
+    if (insn.rd !== 0) c.i32Const(0).localGet(f.t64b).i64Store(insn.rd * 8);
+  });
+  c.localGet(f.t64b);
+  f.set(insn.rd);
 }

@@ -6,6 +6,8 @@ export interface ModuleContext {
   /** Imported helpers: load(vaddr i64, size i32) -> i64, store(vaddr i64, value i64, size i32). */
   readonly loadFn: number;
   readonly storeFn: number;
+  /** atomic(op i32, vaddr i64, src i64, compare i64) -> i64: LR/SC/AMO/CAS through the monitor's memory path. */
+  readonly atomicFn: number;
   /** Module-local functions for the high halves of 64x64 products (a, b) -> i64. */
   readonly mulhuFn: number;
   readonly mulhFn: number;
