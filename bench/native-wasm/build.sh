@@ -30,11 +30,11 @@ trap 'rm -rf "$obj"' EXIT
 	echo "ldflags: $LDFLAGS"
 } > "$here/build-info.txt"
 
-for f in "$gi/lib/fmt.c" "$here/shim.c"; do
+for f in "$gi/lib/fmt.c" "$gi/lib/mem.c" "$here/shim.c"; do
 	"$CLANG" $CFLAGS -c -o "$obj/$(basename "$f" .c).o" "$f"
 done
 for n in ${*:-crc32 sha256 qsort matmul bytecode strings}; do
 	"$CLANG" $CFLAGS -c -o "$obj/$n.o" "$gi/workloads/$n.c"
-	"$WASM_LD" $LDFLAGS -o "$here/$n.wasm" "$obj/$n.o" "$obj/fmt.o" "$obj/shim.o"
+	"$WASM_LD" $LDFLAGS -o "$here/$n.wasm" "$obj/$n.o" "$obj/fmt.o" "$obj/mem.o" "$obj/shim.o"
 	echo "built $here/$n.wasm ($(wc -c < "$here/$n.wasm") bytes)"
 done
