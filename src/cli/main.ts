@@ -55,6 +55,8 @@ async function run(args: RunArgs): Promise<number> {
     misaligned: args.misaligned,
     jit: {
       tier2: args.tier2 !== 'off',
+      // Exact chained-exit counts cost a little speed, so only runs that report them pay.
+      countChains: args.stats || args.statsJson !== undefined,
       binaryen: args.tier2 === 'binaryen',
       dump: args.dumpWasm === undefined ? undefined
         : (bytes, index) => dumps.push(dumpModule(bytes, args.dumpWasm!, `module-${String(index).padStart(5, '0')}`)),

@@ -39,12 +39,14 @@ export interface JitOptions {
   hotThreshold: number;
   /** Most units in a region. */
   regionUnits: number;
+  /** Count chained exits in compiled code (costs a memory increment per chained jump). */
+  countChains: boolean;
   /** Called with each module's bytes (for --dump-wasm). */
   dump?: (bytes: Uint8Array, index: number) => void;
 }
 
 export const DEFAULT_JIT_OPTIONS: JitOptions = {
-  tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, regionUnits: 32,
+  tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, regionUnits: 32, countChains: false,
 };
 
 /** How a run of compiled code ended. */
@@ -100,7 +102,7 @@ export class JitEngine {
     this.layoutBase = {
       memoryPages: memory.buffer.byteLength / WASM_PAGE,
       tlbLoadBase: this.tlb.loadBase, tlbStoreBase: this.tlb.storeBase, tlbMask: this.tlb.mask,
-      jumpCacheBase: JUMP_CACHE_OFFSET, jumpCacheMask: this.jumpCache.mask,
+      jumpCacheBase: JUMP_CACHE_OFFSET, jumpCacheMask: this.jumpCache.mask, countChains: options.countChains,
     };
     this.imports = {
       env: {

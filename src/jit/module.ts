@@ -15,6 +15,7 @@ export interface ModuleLayout {
   tlbMask: number;
   jumpCacheBase: number;
   jumpCacheMask: number;
+  countChains: boolean;
 }
 
 export interface BuiltModule {
@@ -44,7 +45,7 @@ export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, 
   const ctx: ModuleContext = {
     ccfType, loadFn, storeFn, atomicFn, mulhuFn, mulhFn, mulhsuFn,
     tlbLoadBase: layout.tlbLoadBase, tlbStoreBase: layout.tlbStoreBase, tlbMask: layout.tlbMask,
-    jumpCacheBase: layout.jumpCacheBase, jumpCacheMask: layout.jumpCacheMask,
+    jumpCacheBase: layout.jumpCacheBase, jumpCacheMask: layout.jumpCacheMask, countChains: layout.countChains,
     slotFor,
   };
   const names: string[] = [];

@@ -27,6 +27,8 @@ export const SLOT = {
   attention: 145,
   context: 146,
   scratch: 147,
+  // JIT statistics kept by compiled code when counting is on (i64): chained exits
+  chainedExits: 148,
   // mip.SEIP is the OR of a software-writable bit and the PLIC's S-context line; these
   // hold the two halves (as bit 9) so mip can always be recomputed from them
   seipSoftware: 61,

@@ -90,6 +90,18 @@ describe('rvwasm CLI', () => {
     expect(starved.stderr).toMatch(/guest halted: WFI at pc 0x[0-9a-f]+ 1000 times with no interrupt that could wake it \(input has ended\)/);
   });
 
+  it('reports JIT counters in --stats-json', () => {
+    const crc = join(__dirname, '../../guest-images/build/crc32.elf');
+    const out = join(dir, 'jit.json');
+    expect(rvwasm('run', crc, '--stats-json', out).status).toBe(0);
+    const st = JSON.parse(readFileSync(out, 'utf8'));
+    expect(st.engine).toBe('jit');
+    expect(st.jit.translations).toBeGreaterThan(10);
+    expect(st.jit.chainedExits).toBeGreaterThan(1000);
+    expect(st.jit.exits.unchained).toBeGreaterThan(0);
+    expect(st.jit.tcMisses).toBe(st.jit.tcLookups - st.jit.tcHits);
+  });
+
   it('prints --stats and --trace on stderr', () => {
     const res = rvwasm('run', file('t.elf', program(finisher(0x5555))), '--trace', '--stats');
     expect(res.status).toBe(0);

@@ -54,6 +54,7 @@ function jumpIndirect(f: Fragment): void {
     .localTee(f.t32a).i64Load(base).localGet(f.t64c).i64Eq()
     .localGet(f.t32a).i32Load(base + 8).i32Const(STATE).i32Load(CONTEXT_OFFSET).i32Eq().i32And()
     .if_();
+  f.countChained();
   c.localGet(f.t32a).i32Load(base + 12).returnCallIndirect(f.ctx.ccfType);
   c.end();
   c.i32Const(EXIT.JUMP_CACHE_MISS).return_();

@@ -13,6 +13,7 @@ export const BUDGET_OFFSET = SLOT.budget * 8;
 export const REFUND_OFFSET = SLOT.refund * 8;
 export const ATTENTION_OFFSET = SLOT.attention * 8;
 export const CONTEXT_OFFSET = SLOT.context * 8;
+export const CHAINED_OFFSET = SLOT.chainedExits * 8;
 
 /**
  * A tier-2 region: several units in one function, dispatched by a loop around a br_table,
@@ -115,7 +116,14 @@ export class Fragment {
     }
     this.writeBack();
     this.storePc(pc);
+    this.countChained();
     this.c.i32Const(this.ctx.slotFor(pc)).returnCallIndirect(this.ctx.ccfType);
+  }
+
+  /** With counting on: one more exit from a fragment that went straight to another. */
+  countChained(): void {
+    if (!this.ctx.countChains) return;
+    this.c.i32Const(STATE).i32Const(STATE).i64Load(CHAINED_OFFSET).i64Const(1n).i64Add().i64Store(CHAINED_OFFSET);
   }
 
   /**

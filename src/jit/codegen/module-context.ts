@@ -19,6 +19,8 @@ export interface ModuleContext {
   /** Jump cache layout (src/jit/jump-cache.ts). */
   readonly jumpCacheBase: number;
   readonly jumpCacheMask: number;
+  /** Count chained exits in the state block (for --stats). */
+  readonly countChains: boolean;
   /** The table slot of the fragment for a guest address in the current code context. */
   slotFor(pc: bigint): number;
 }
