@@ -17,7 +17,7 @@ import { JumpCache } from './jump-cache.js';
 import type { HotCounter } from './codegen/compile.js';
 import { buildModule, type ModuleItem, type ModuleLayout } from './module.js';
 import { optimizeModule } from './optimize.js';
-import { TranslationCache } from './translation-cache.js';
+import { TranslationCache, type FragmentEntry } from './translation-cache.js';
 import { formTu, type Tu } from './tu.js';
 
 export interface JitOptions {
@@ -45,6 +45,10 @@ export interface JitOptions {
   dump?: (bytes: Uint8Array, index: number) => void;
 }
 
+/** Entries a new region runs on trial, and the loop trips per entry it must average to stay. */
+const REGION_TRIAL_ENTRIES = 256;
+const REGION_MIN_TRIPS = 16;
+
 export const DEFAULT_JIT_OPTIONS: JitOptions = {
   tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, regionUnits: 32, countChains: false,
 };
@@ -66,6 +70,10 @@ export class JitStats {
   instantiateMillis = 0;
   exits = [0, 0, 0, 0, 0, 0];
   promotions = 0;
+  /** Hot units left at tier 1 because no loop runs through them. */
+  rejectedPromotions = 0;
+  /** Units returned to tier 1 for good (no loop, or a region that did not loop enough). */
+  demotions = 0;
   regionUnits = 0;
   optimizeMillis = 0;
 }
@@ -89,6 +97,8 @@ export class JitEngine {
   private runStartExecuted = 0n;
   private runStartRetired = 0n;
   private nextHotCounter = 0;
+  /** Regions on trial, by slot: the region's fragment and its loop counter's index. */
+  private readonly regionTrials = new Map<number, { entry: FragmentEntry; iterations: number }>();
   private readonly hotCounters: Int32Array;
 
   constructor(private readonly board: Board, private readonly mem: GuestMemory, readonly options: JitOptions) {
@@ -209,20 +219,57 @@ export class JitEngine {
     return this.tc.linked(this.tc.slotFor(this.context, pc)) !== null;
   }
 
-  /** A fresh entry counter for a tier-1 unit, while tier 2 is on and counters last. */
-  private hotCounterFor(): HotCounter | undefined {
+  /** A fresh counter (by default a tier-1 unit's entry counter), while tier 2 is on and counters last. */
+  private hotCounterFor(threshold = this.options.hotThreshold): HotCounter | undefined {
     if (!this.options.tier2 || this.nextHotCounter >= HOT_COUNTERS) return undefined;
     const index = this.nextHotCounter++;
     this.hotCounters[index] = 0;
-    return { address: HOT_COUNTERS_OFFSET + 4 * index, threshold: this.options.hotThreshold };
+    return { address: HOT_COUNTERS_OFFSET + 4 * index, threshold };
   }
 
   /**
    * Tier 2: the unit at pc became hot. Its region is the units reachable from it by direct
    * jumps within the same page (breadth first, bounded); compiled as one function whose
-   * internal jumps are Wasm branches, optimized by binaryen, and linked into pc's slot.
+   * internal jumps are Wasm branches (optionally optimized by binaryen) and linked into
+   * pc's slot. A region must loop to pay for itself (entering one loads, and leaving one
+   * stores, every register it uses), so a new region first runs on trial, counting its
+   * entries and the jumps back to its head; at the end of the trial it stays only if it
+   * looped at least REGION_MIN_TRIPS times per entry, and otherwise goes back to tier 1.
    */
   private promote(pc: bigint): void {
+    const slot = this.tc.slotFor(this.context, pc);
+    const trial = this.regionTrials.get(slot);
+    this.regionTrials.delete(slot);
+    const tus = this.formRegion(pc);
+    if (tus.length === 0) return;
+    if (trial && this.tc.linked(slot) === trial.entry) {
+      const loops = this.hotCounters[trial.iterations] >= REGION_MIN_TRIPS * REGION_TRIAL_ENTRIES;
+      if (loops) this.instantiate([{ kind: 'region', tus }], tus);
+      else this.demote(tus[0]);
+      return;
+    }
+    // A loop must run through the head for a region to help at all.
+    if (!tus.some((tu) => successors(tu).includes(pc))) {
+      this.stats.rejectedPromotions++;
+      this.demote(tus[0]);
+      return;
+    }
+    const entries = this.hotCounterFor(REGION_TRIAL_ENTRIES);
+    const iterations = this.hotCounterFor(0);
+    const probe = entries && iterations ? { entries, iterationsAddress: iterations.address } : undefined;
+    const [entry] = this.instantiate([{ kind: 'region', tus, probe }], tus);
+    if (probe) this.regionTrials.set(slot, { entry, iterations: (iterations!.address - HOT_COUNTERS_OFFSET) / 4 });
+    this.stats.promotions++;
+    this.stats.regionUnits += tus.length;
+  }
+
+  /** Back to tier 1 for good: the unit recompiled without its entry counter. */
+  private demote(tu: Tu): void {
+    this.stats.demotions++;
+    this.instantiate([{ kind: 'unit', tu }], [tu]);
+  }
+
+  private formRegion(pc: bigint): Tu[] {
     const tus: Tu[] = [];
     const seen = new Set<bigint>();
     const queue = [pc];
@@ -240,10 +287,7 @@ export class JitEngine {
         if (!(e instanceof TrapSignal)) throw e;
       }
     }
-    if (tus.length === 0 || tus[0].pc !== pc) return;
-    this.instantiate([{ kind: 'region', tus }], tus);
-    this.stats.promotions++;
-    this.stats.regionUnits += tus.length;
+    return tus.length > 0 && tus[0].pc === pc ? tus : [];
   }
 
   /** The first unit plus direct successors not yet compiled, breadth first. */
@@ -268,7 +312,7 @@ export class JitEngine {
   }
 
   /** Compiles `items` (made from `tus`) into one module and links each item's first unit's slot. */
-  private instantiate(items: ModuleItem[], tus: Tu[]): void {
+  private instantiate(items: ModuleItem[], tus: Tu[]): FragmentEntry[] {
     const t0 = performance.now();
     const context = this.context;
     const built = buildModule(items, { ...this.layoutBase, tableSize: this.tc.table.length },
@@ -298,7 +342,7 @@ export class JitEngine {
       // Stores to a page that now holds code must take the slow path.
       if (!wasCode) this.tlb.flushStores();
     }
-    items.forEach((item, i) => {
+    return items.map((item, i) => {
       const fn = instance.exports[built.names[i]] as () => number;
       const head = item.kind === 'unit' ? item.tu : item.tus[0];
       const ramPage = (head.paddr - bus.ramBase) >>> 12;
@@ -313,6 +357,7 @@ export class JitEngine {
         entry = this.tc.add(`region|${this.keyOf(head)}`, fn, ramPage, start, end - start);
       }
       this.tc.link(this.tc.slotFor(context, head.pc), entry);
+      return entry;
     });
   }
 
@@ -326,6 +371,7 @@ export class JitEngine {
   private flushAll(): void {
     this.tc.flush();
     this.nextHotCounter = 0;
+    this.regionTrials.clear();
     this.jumpCache.flush();
     for (let page = 0; page < this.board.bus.codePages.length; page++) this.board.bus.unmarkCode(page);
   }

@@ -1,6 +1,6 @@
 // Many translation units go into one Wasm module (compile and instantiate cost is per
 // module), one function each, all sharing the guest's memory and the TC's table.
-import { compileRegion, compileTu, type HotCounter } from './codegen/compile.js';
+import { compileRegion, compileTu, type HotCounter, type RegionProbe } from './codegen/compile.js';
 import type { ModuleContext } from './codegen/module-context.js';
 import { mulhuBody, signedMulhBody } from './codegen/wide-multiply.js';
 import type { Tu } from './tu.js';
@@ -25,7 +25,7 @@ export interface BuiltModule {
 }
 
 /** A tier-1 unit (counting its entries when `hot` is given) or a tier-2 region. */
-export type ModuleItem = { kind: 'unit'; tu: Tu; hot?: HotCounter } | { kind: 'region'; tus: readonly Tu[] };
+export type ModuleItem = { kind: 'unit'; tu: Tu; hot?: HotCounter } | { kind: 'region'; tus: readonly Tu[]; probe?: RegionProbe };
 
 export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, slotFor: (pc: bigint) => number): BuiltModule {
   const mb = new ModuleBuilder();
@@ -50,7 +50,7 @@ export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, 
   };
   const names: string[] = [];
   items.forEach((item, i) => {
-    const body = item.kind === 'unit' ? compileTu(ctx, item.tu, item.hot) : compileRegion(ctx, item.tus);
+    const body = item.kind === 'unit' ? compileTu(ctx, item.tu, item.hot) : compileRegion(ctx, item.tus, item.probe);
     const fn = mb.addFunction(ccfType, body);
     const pc = item.kind === 'unit' ? item.tu.pc : item.tus[0].pc;
     const name = `${item.kind === 'unit' ? 'tu' : 'region'}${i}_${pc.toString(16)}`;

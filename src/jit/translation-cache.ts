@@ -84,6 +84,9 @@ export class TranslationCache {
 
   add(key: string, fn: CcfFunction, ramPage: number, paddr: number, length: number): FragmentEntry {
     const entry: FragmentEntry = { key, fn, ramPage, paddr, length, slots: new Set() };
+    // A recompiled version (tier 2, or without its counter) replaces the cached one.
+    const old = this.fragments.get(key);
+    if (old) this.byPage.get(old.ramPage)?.delete(old);
     this.fragments.set(key, entry);
     let set = this.byPage.get(ramPage);
     if (!set) {

@@ -35,7 +35,7 @@ export interface JitRunStats {
   invalidations: number;
   flushes: number;
   tlb: { entries: number; fills: number; flushes: number };
-  tier2: { promotions: number; regionUnits: number; optimizeMillis: number };
+  tier2: { promotions: number; rejected: number; demotions: number; regionUnits: number; optimizeMillis: number };
 }
 
 export interface RunStats {
@@ -71,7 +71,10 @@ export function collectStats(vm: VirtualMachine): RunStats {
       invalidations: jit.tc.invalidations,
       flushes: jit.tc.flushes,
       tlb: { entries: jit.tlb.entries, fills: jit.tlb.fills, flushes: jit.tlb.flushes },
-      tier2: { promotions: jit.stats.promotions, regionUnits: jit.stats.regionUnits, optimizeMillis: jit.stats.optimizeMillis },
+      tier2: {
+        promotions: jit.stats.promotions, rejected: jit.stats.rejectedPromotions, demotions: jit.stats.demotions,
+        regionUnits: jit.stats.regionUnits, optimizeMillis: jit.stats.optimizeMillis,
+      },
     } : undefined,
     instructions: { executed, retired: Number(s[SLOT.retired]) },
     exceptions: named(vm.board.hart.exceptionCounts, EXCEPTION_NAMES),
@@ -108,7 +111,8 @@ export function formatStats(st: RunStats): string {
     lines.push(`chained exits        ${j.chainedExits ?? 'not counted (--stats counts them)'}`);
     lines.push(`jump cache           ${j.jumpCacheFills} fills (misses)`);
     lines.push(`TLB                  ${j.tlb.entries} entries, ${j.tlb.fills} fills, ${j.tlb.flushes} flushes`);
-    lines.push(`tier 2               ${j.tier2.promotions} promotions (${j.tier2.regionUnits} units in regions), ${j.tier2.optimizeMillis.toFixed(1)} ms in binaryen`);
+    lines.push(`tier 2               ${j.tier2.promotions} promotions (${j.tier2.regionUnits} units in regions), ` +
+      `${j.tier2.rejected} hot units without a loop, ${j.tier2.demotions} back to tier 1, ${j.tier2.optimizeMillis.toFixed(1)} ms in binaryen`);
   }
   return lines.join('\n');
 }

@@ -19,6 +19,15 @@ export interface HotCounter {
   readonly threshold: number;
 }
 
+/**
+ * A new region's trial: it counts its entries and the jumps back to its head, and leaves
+ * with EXIT.HOT after `entries.threshold` entries so the engine can check it loops.
+ */
+export interface RegionProbe {
+  readonly entries: HotCounter;
+  readonly iterationsAddress: number;
+}
+
 export function compileTu(ctx: ModuleContext, tu: Tu, hot?: HotCounter): Uint8Array {
   const f = new Fragment(ctx);
   if (hot) countEntry(f, hot, tu.pc);
@@ -30,9 +39,10 @@ export function compileTu(ctx: ModuleContext, tu: Tu, hot?: HotCounter): Uint8Ar
  * A region: `tus[0]` is the entry; the others are reached only by jumps inside the
  * region. Layout: prologue (load registers), loop { block^n { br_table } unit_0 ... }.
  */
-export function compileRegion(ctx: ModuleContext, tus: readonly Tu[]): Uint8Array {
+export function compileRegion(ctx: ModuleContext, tus: readonly Tu[], probe?: RegionProbe): Uint8Array {
   const f = new Fragment(ctx);
   const c = f.c;
+  if (probe) countEntry(f, probe.entries, tus[0].pc);
   const index = new Map<bigint, number>(tus.map((tu, i) => [tu.pc, i]));
   const used = new Set<number>();
   const written = new Set<number>();
@@ -41,7 +51,7 @@ export function compileRegion(ctx: ModuleContext, tus: readonly Tu[]): Uint8Arra
   f.preload(used, written);
   c.i32Const(0).localSet(next);
   c.loop();
-  f.region = { indexOf: (pc) => index.get(pc), nextLocal: next, loopLevel: c.openBlocks };
+  f.region = { indexOf: (pc) => index.get(pc), nextLocal: next, loopLevel: c.openBlocks, iterationsAddress: probe?.iterationsAddress };
   for (let i = tus.length - 1; i >= 0; i--) c.block();
   c.localGet(next).brTable(tus.map((_, i) => i), tus.length - 1);
   for (const tu of tus) {

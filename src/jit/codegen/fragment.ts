@@ -26,6 +26,8 @@ export interface RegionLinks {
   readonly nextLocal: number;
   /** CodeBuilder.openBlocks just inside the dispatch loop. */
   readonly loopLevel: number;
+  /** Address of the i32 counting jumps back to the head (loop iterations), if counted. */
+  readonly iterationsAddress?: number;
 }
 
 export class Fragment {
@@ -111,6 +113,10 @@ export class Fragment {
   chain(pc: bigint): void {
     const inRegion = this.region?.indexOf(pc);
     if (this.region && inRegion !== undefined) {
+      const counter = this.region.iterationsAddress;
+      if (inRegion === 0 && counter !== undefined) {
+        this.c.i32Const(STATE).i32Const(STATE).i32Load(counter).i32Const(1).i32Add().i32Store(counter);
+      }
       this.c.i32Const(inRegion).localSet(this.region.nextLocal).br(this.c.openBlocks - this.region.loopLevel);
       return;
     }
