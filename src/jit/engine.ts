@@ -72,7 +72,7 @@ export class JitStats {
   promotions = 0;
   /** Hot units left at tier 1 because no loop runs through them. */
   rejectedPromotions = 0;
-  /** Units returned to tier 1 for good (no loop, or a region that did not loop enough). */
+  /** Regions returned to tier 1 after their trial (they did not loop enough). */
   demotions = 0;
   regionUnits = 0;
   optimizeMillis = 0;
@@ -248,10 +248,10 @@ export class JitEngine {
       else this.demote(tus[0]);
       return;
     }
-    // A loop must run through the head for a region to help at all.
+    // A loop must run through the head for a region to help at all. The unit stays as it
+    // is: its counter is past the threshold, so it will not ask again.
     if (!tus.some((tu) => successors(tu).includes(pc))) {
       this.stats.rejectedPromotions++;
-      this.demote(tus[0]);
       return;
     }
     const entries = this.hotCounterFor(REGION_TRIAL_ENTRIES);
@@ -263,10 +263,17 @@ export class JitEngine {
     this.stats.regionUnits += tus.length;
   }
 
-  /** Back to tier 1 for good: the unit recompiled without its entry counter. */
+  /**
+   * Back to tier 1 for good: relink the unit's tier-1 fragment, whose counter is past the
+   * threshold. Reusing it matters: a unit recompiled alone would sit in a module of its
+   * own, and V8 makes every call between instances markedly dearer than one within an
+   * instance (bench: the same code runs 35% slower with one unit per module).
+   */
   private demote(tu: Tu): void {
     this.stats.demotions++;
-    this.instantiate([{ kind: 'unit', tu }], [tu]);
+    const tier1 = this.tc.find(this.keyOf(tu));
+    if (tier1) this.tc.link(this.tc.slotFor(this.context, tu.pc), tier1);
+    else this.instantiate([{ kind: 'unit', tu }], [tu]);
   }
 
   private formRegion(pc: bigint): Tu[] {
