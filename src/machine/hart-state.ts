@@ -1,5 +1,5 @@
 // The hart state block: the one layout of guest CPU state in linear memory. Both the
-// TypeScript engines and (later) the Wasm code generator read offsets from here, so a
+// TypeScript engines and the Wasm code generator read offsets from here, so a
 // field has exactly one home. Every slot is 8 bytes; values are stored as raw 64-bit
 // patterns (read through a BigUint64Array).
 
@@ -17,27 +17,24 @@ export const SLOT = {
   executed: 55, retired: 56, cycleOffset: 57, instretOffset: 58,
   // LR/SC reservation: the physical address, or all ones when there is none
   reservation: 59,
+  // mip.SEIP is the OR of a software-writable bit and the PLIC's S-context line; these
+  // hold the two halves (as bit 9) so mip can always be recomputed from them
+  seipSoftware: 60,
+  seipExternal: 61,
   // JIT run state. budget: instructions the compiled code may still run in this slice
   // (its low 32 bits, as an i32). refund: instructions charged but not executed when a
   // fragment leaves early (i32). attention: set by a helper when the monitor must regain
   // control after the current instruction (i32). context: the id of the code context
-  // (privilege, satp) the jump cache is tagged with (i32). scratch: a helper's result.
-  budget: 60,
+  // (privilege, satp) the jump cache is tagged with (i32). chainedExits: counted by
+  // compiled code when statistics are on (i64).
+  budget: 62,
   refund: 63,
-  attention: 145,
-  context: 146,
-  scratch: 147,
-  // JIT statistics kept by compiled code when counting is on (i64): chained exits
-  chainedExits: 148,
-  // mip.SEIP is the OR of a software-writable bit and the PLIC's S-context line; these
-  // hold the two halves (as bit 9) so mip can always be recomputed from them
-  seipSoftware: 61,
-  seipExternal: 62,
+  attention: 64,
+  context: 65,
+  chainedExits: 66,
   // PMP WARL storage: pmpcfg0..15 (only even ones exist on RV64), pmpaddr0..63
-  pmpcfg: 64,
-  pmpaddr: 80,
-  // debug trigger selection (Sdtrig stub: no triggers, see csr-file.ts)
-  tselect: 144,
+  pmpcfg: 80,
+  pmpaddr: 96,
 } as const;
 
 export const STATE_SLOTS = 160;
