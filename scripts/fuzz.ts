@@ -5,9 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  DEFAULT_MAX_INSNS, Mix, choosePlan, compareProgram, findFirstDivergence, formatListing, formatReport, minimize,
+  DEFAULT_MAX_INSNS, choosePlan, compareProgram, findFirstDivergence, formatListing, formatReport, minimize,
   pickEnginePair, type Comparison, type EnginePair, type RunPlan,
 } from '../test/diff/compare.js';
+import { Mix } from '../test/diff/mix.js';
 import { Rng, generateProgram, type GenOptions, type ItemKind, type Program } from '../test/diff/program-gen.js';
 
 const USAGE = `usage: npm run fuzz -- [options]

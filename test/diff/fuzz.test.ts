@@ -10,9 +10,9 @@ import { ENGINES, Machine } from '../../src/api/index.js';
 import { decode } from '../../src/isa/decode.js';
 import { Op } from '../../src/isa/opcodes.js';
 import {
-  COMPRESSED_FORMS, Mix, choosePlan, compareProgram, findFirstDivergence, formatListing, formatReport, minimize,
-  pickEnginePair, type Comparison,
+  choosePlan, compareProgram, findFirstDivergence, formatListing, formatReport, minimize, pickEnginePair, type Comparison,
 } from './compare.js';
+import { COMPRESSED_FORMS, Mix } from './mix.js';
 import { BASE, I, enc, li, programArbitrary, type Program } from './program-gen.js';
 
 /** Fixed, so every CI run executes the same programs. Change it only together with MIN_INSTRUCTIONS if needed. */
