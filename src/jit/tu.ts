@@ -5,6 +5,7 @@
 import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
 import { Op } from '../isa/opcodes.js';
+import { classifySensitive } from '../isa/sensitive.js';
 import { TrapSignal } from '../machine/trap.js';
 import type { GuestMemory } from '../mmu/guest-memory.js';
 
@@ -27,20 +28,12 @@ export interface Tu {
 }
 
 /**
- * Instructions that end a unit before them and are executed by the monitor: everything
- * that reads or changes privileged state or raises an exception by design, and amocas.q
- * (its register pairs do not fit the atomic helper).
+ * Instructions that end a unit before them and are executed by the monitor: every
+ * sensitive instruction (src/isa/sensitive.ts; for now all are trapped and emulated),
+ * illegal words, and amocas.q (its register pairs do not fit the atomic helper).
  */
-export function leavesToMonitor(op: Op): boolean {
-  switch (op) {
-    case Op.AMOCAS_Q:
-    case Op.ILLEGAL: case Op.ECALL: case Op.EBREAK: case Op.MRET: case Op.SRET: case Op.WFI:
-    case Op.SFENCE_VMA: case Op.FENCE_I:
-    case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
-      return true;
-    default:
-      return false;
-  }
+export function leavesToMonitor(insn: Insn): boolean {
+  return insn.op === Op.ILLEGAL || insn.op === Op.AMOCAS_Q || classifySensitive(insn) !== null;
 }
 
 export function endsUnit(op: Op): boolean {
@@ -76,7 +69,7 @@ export function formTu(mem: GuestMemory, pc: bigint, paddrOf: (pc: bigint) => nu
       break;
     }
     const insn = decode(raw);
-    if (leavesToMonitor(insn.op)) { end = 'monitor'; break; }
+    if (leavesToMonitor(insn)) { end = 'monitor'; break; }
     insns.push(insn);
     pcs.push(at);
     at = BigInt.asUintN(64, at + BigInt(insn.len));
