@@ -2,7 +2,9 @@
 // chain among themselves) until one leaves, and serves their slow-path helpers. It never
 // executes an instruction itself: what compiled code leaves to the monitor (EXIT.MONITOR,
 // EXIT.BUDGET remainders) is for the monitor's interpreter, in src/vmm.
+import { decode } from '../isa/decode.js';
 import { Op } from '../isa/opcodes.js';
+import { classifySensitive } from '../isa/sensitive.js';
 import { readRam, writeRam, type AccessSize } from '../machine/bus.js';
 import type { Board } from '../machine/board.js';
 import { SLOT } from '../machine/hart-state.js';
@@ -74,6 +76,8 @@ export class JitStats {
   rejectedPromotions = 0;
   /** Regions returned to tier 1 after their trial (they did not loop enough). */
   demotions = 0;
+  /** Instructions left to the monitor (trap-and-emulate), by sensitive class or reason. */
+  readonly monitorExits = new Map<string, number>();
   regionUnits = 0;
   optimizeMillis = 0;
 }
@@ -167,6 +171,25 @@ export class JitEngine {
     s[SLOT.executed] = this.runStartExecuted + BigInt(executed);
     s[SLOT.retired] = this.runStartRetired + BigInt(exception ? executed - 1 : executed);
     return { exit, exception, executed };
+  }
+
+  /**
+   * Records why compiled code left the instruction at state.pc to the monitor: its
+   * sensitive class, or 'illegal', 'amocas.q', 'fetch-fault' or 'page-straddle'.
+   */
+  noteMonitorExit(): void {
+    const pc = this.s[SLOT.pc];
+    let why: string;
+    try {
+      const insn = decode(this.mem.fetch(pc));
+      why = classifySensitive(insn) ?? (insn.op === Op.ILLEGAL ? 'illegal'
+        : insn.op === Op.AMOCAS_Q ? 'amocas.q' : 'page-straddle');
+    } catch (e) {
+      if (!(e instanceof TrapSignal)) throw e;
+      why = 'fetch-fault';
+    }
+    const m = this.stats.monitorExits;
+    m.set(why, (m.get(why) ?? 0) + 1);
   }
 
   /** Follows privilege, satp and sfence changes: TLB flushes, code context, unlinking. */

@@ -29,6 +29,7 @@ export class JitExecutor {
       if (r.exit === EXIT.BUDGET) return this.interp.run(end - Number(hart.executed));
       if (Number(hart.executed) >= end) return StopReason.Limit;
       if (r.exit === EXIT.MONITOR) {
+        this.jit.noteMonitorExit();
         const reason = this.interp.run(1);
         if (reason !== StopReason.Limit) return reason;
       }

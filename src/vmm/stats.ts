@@ -30,6 +30,8 @@ export interface JitRunStats {
   tcMisses: number;
   jumpCacheFills: number;
   exits: Record<string, number>;
+  /** Instructions compiled code left to the monitor (trapped and emulated), by sensitive class. */
+  monitorExits: Record<string, number>;
   /** Exits that went straight to the next fragment (tail call or jump-cache hit); null unless counted. */
   chainedExits: number | null;
   invalidations: number;
@@ -67,6 +69,7 @@ export function collectStats(vm: VirtualMachine): RunStats {
       tcMisses: jit.tc.lookups - jit.tc.hits,
       jumpCacheFills: jit.jumpCache.fills,
       exits: Object.fromEntries(EXIT_NAMES.map((n, i) => [n, jit.stats.exits[i]])),
+      monitorExits: Object.fromEntries(jit.stats.monitorExits),
       chainedExits: jit.options.countChains ? Number(vm.board.hart.state[SLOT.chainedExits]) : null,
       invalidations: jit.tc.invalidations,
       flushes: jit.tc.flushes,
@@ -109,6 +112,7 @@ export function formatStats(st: RunStats): string {
     lines.push(`TC                   ${j.tcLookups} lookups, ${j.tcHits} hits, ${j.tcMisses} misses, ${j.invalidations} invalidations, ${j.flushes} flushes`);
     list('exits to monitor', j.exits);
     lines.push(`chained exits        ${j.chainedExits ?? 'not counted (--stats counts them)'}`);
+    list('trapped, by class', j.monitorExits);
     lines.push(`jump cache           ${j.jumpCacheFills} fills (misses)`);
     lines.push(`TLB                  ${j.tlb.entries} entries, ${j.tlb.fills} fills, ${j.tlb.flushes} flushes`);
     lines.push(`tier 2               ${j.tier2.promotions} promotions (${j.tier2.regionUnits} units in regions), ` +

@@ -100,6 +100,8 @@ describe('rvwasm CLI', () => {
     expect(st.jit.chainedExits).toBeGreaterThan(1000);
     expect(st.jit.exits.unchained).toBeGreaterThan(0);
     expect(st.jit.tcMisses).toBe(st.jit.tcLookups - st.jit.tcHits);
+    const trapped = Object.values(st.jit.monitorExits as Record<string, number>).reduce((x, y) => x + y, 0);
+    expect(trapped).toBe(st.jit.exits.monitor);
   });
 
   it('prints --stats and --trace on stderr', () => {
