@@ -18,7 +18,7 @@ export function emitAlu(f: Fragment, insn: Insn, pc: bigint): boolean {
   switch (op) {
     case Op.LUI: c.i64Const(imm); break;
     case Op.AUIPC: c.i64Const(BigInt.asIntN(64, pc + imm)); break;
-    case Op.ADDI: f.get(rs1); c.i64Const(imm).i64Add(); break;
+    case Op.ADDI: f.get(rs1); if (imm !== 0n) c.i64Const(imm).i64Add(); break; // mv is addi rd, rs, 0
     case Op.SLTI: f.get(rs1); c.i64Const(imm).i64LtS().i64ExtendI32U(); break;
     case Op.SLTIU: f.get(rs1); c.i64Const(imm).i64LtU().i64ExtendI32U(); break;
     case Op.XORI: f.get(rs1); c.i64Const(imm).i64Xor(); break;

@@ -33,7 +33,8 @@ export function emitMemory(f: Fragment, insn: Insn, at: Position): boolean {
 function lookup(f: Fragment, insn: Insn, size: number, base: number): void {
   const c = f.c;
   f.get(insn.rs1);
-  c.i64Const(BigInt(insn.imm)).i64Add().localSet(f.t64a);
+  if (insn.imm !== 0) c.i64Const(BigInt(insn.imm)).i64Add();
+  c.localSet(f.t64a);
   c.localGet(f.t64a).i64Const(12n).i64ShrU().i32WrapI64().i32Const(f.ctx.tlbMask).i32And().i32Const(4).i32Shl()
     .localTee(f.t32a).i64Load(base);
   // Keeping the low (size - 1) bits makes a misaligned address miss.
