@@ -1,6 +1,7 @@
 // Integer semantics of RV64I and M on raw 64-bit patterns (unsigned BigInts). Written
 // straight from the unprivileged spec's definitions, for clarity over speed: this is the
 // oracle the JIT is checked against.
+import { sext } from '../isa/bits.js';
 import { Op } from '../isa/opcodes.js';
 
 const MASK64 = 0xffff_ffff_ffff_ffffn;
@@ -11,7 +12,7 @@ const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
 const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 const s32 = (v: bigint): bigint => BigInt.asIntN(32, v);
 /** Sign-extends the low 32 bits to a 64-bit pattern (every *W result). */
-const w = (v: bigint): bigint => BigInt.asUintN(64, BigInt.asIntN(32, v));
+const w = (v: bigint): bigint => sext(v, 32);
 
 /**
  * The result of a register-register or register-immediate ALU/M operation. `a` is rs1's

@@ -1,6 +1,7 @@
 // The reference interpreter: fetch, decode (cached by instruction bits), execute, one
 // instruction at a time, with precise exceptions and interrupts checked between
 // instructions. Plain on purpose: it is the oracle for the JIT.
+import { sext } from '../isa/bits.js';
 import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
 import { amoShape } from '../isa/amo.js';
@@ -244,6 +245,3 @@ function addr(base: bigint, imm: number): bigint {
   return BigInt.asUintN(64, base + BigInt(imm));
 }
 
-function sext(v: bigint, bits: number): bigint {
-  return BigInt.asUintN(64, BigInt.asIntN(bits, v));
-}

@@ -27,8 +27,6 @@ export enum SensitiveClass {
   Mmio = 'mmio',
 }
 
-export const SENSITIVE_CLASSES: readonly SensitiveClass[] = Object.values(SensitiveClass);
-
 const COUNTERS = new Set<number>([CSR.cycle, CSR.time, CSR.instret, CSR.mcycle, CSR.minstret]);
 const TRAP_SETUP = new Set<number>([
   CSR.mtvec, CSR.stvec, CSR.medeleg, CSR.mideleg, CSR.mepc, CSR.sepc, CSR.mcause, CSR.scause,

@@ -10,7 +10,7 @@ import type { Board } from '../machine/board.js';
 import { SLOT } from '../machine/hart-state.js';
 import { HOT_COUNTERS, HOT_COUNTERS_OFFSET, JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
 import { TrapSignal } from '../machine/trap.js';
-import type { GuestMemory } from '../mmu/guest-memory.js';
+import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
 import { executeAtomic } from '../mmu/atomics.js';
 import { Access, isTranslated, translate } from '../mmu/sv39.js';
 import { Tlb, TlbKind } from '../mmu/tlb.js';
@@ -105,7 +105,11 @@ export class JitEngine {
   private readonly regionTrials = new Map<number, { entry: FragmentEntry; iterations: number }>();
   private readonly hotCounters: Int32Array;
 
-  constructor(private readonly board: Board, private readonly mem: GuestMemory, readonly options: JitOptions) {
+  private readonly mem: GuestMemory;
+
+  constructor(private readonly board: Board, misaligned: MisalignedPolicy, readonly options: JitOptions) {
+    // Devices read mtime from the instruction count: make it exact before any device access.
+    this.mem = new GuestMemory(board.bus, board.hart.state, () => this.syncCountersForHelper(), misaligned);
     const memory = board.memory;
     this.s = board.hart.state;
     this.i32 = new Int32Array(memory.buffer, 0, this.s.length * 2);
@@ -126,7 +130,6 @@ export class JitEngine {
         store: (vaddr: bigint, value: bigint, size: number) =>
           this.store(BigInt.asUintN(64, vaddr), BigInt.asUintN(64, value), size as AccessSize),
         atomic: (op: number, vaddr: bigint, src: bigint, compare: bigint) => {
-          this.syncCountersForHelper();
           const v = executeAtomic(this.mem, this.s, op, BigInt.asUintN(64, vaddr), BigInt.asUintN(64, src), BigInt.asUintN(64, compare));
           this.needsMonitor();
           return v;
@@ -441,7 +444,6 @@ export class JitEngine {
       this.tlb.fill(TlbKind.Load, vaddr, pa);
       return readRam(bus.view, off, size);
     }
-    this.syncCountersForHelper();
     const v = this.mem.loadPhysical(pa, size, vaddr, Access.Load);
     this.needsMonitor();
     return v;
@@ -450,7 +452,6 @@ export class JitEngine {
   /** Slow-path store: TLB refill for plain RAM, else through the bus (devices, code, HTIF). */
   private store(vaddr: bigint, value: bigint, size: AccessSize): void {
     if ((vaddr & BigInt(size - 1)) !== 0n) {
-      this.syncCountersForHelper();
       this.mem.store(vaddr, size, value);
       this.needsMonitor();
       return;
@@ -463,7 +464,6 @@ export class JitEngine {
       writeRam(bus.view, off, size, value);
       return;
     }
-    this.syncCountersForHelper();
     this.mem.storePhysical(pa, size, value, vaddr);
     this.needsMonitor();
   }

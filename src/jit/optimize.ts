@@ -4,12 +4,7 @@ type Binaryen = typeof import('binaryen').default;
 
 let binaryen: Binaryen | null = null;
 /** -O1: most of -O2's gain on this code (V8's optimizing tier does the rest) at a fraction of its time. */
-let OPTIMIZE_LEVEL = 1;
-
-/** For benchmarks: binaryen's optimization level for tier-2 regions (0..4). */
-export function setOptimizeLevel(level: number): void {
-  OPTIMIZE_LEVEL = level;
-}
+const OPTIMIZE_LEVEL = 1;
 let loading: Promise<boolean> | null = null;
 
 /** Loads binaryen; resolves false (and tier 2 runs unoptimized) if it is not installed. */
@@ -19,10 +14,6 @@ export function loadOptimizer(): Promise<boolean> {
     () => false,
   );
   return loading;
-}
-
-export function optimizerLoaded(): boolean {
-  return binaryen !== null;
 }
 
 /** Optimizes a module with binaryen (-O1 by default), or returns null when binaryen is not loaded. */

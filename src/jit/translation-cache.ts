@@ -155,10 +155,6 @@ export class TranslationCache {
     this.flushes++;
   }
 
-  /** The RAM pages that currently hold translated code. */
-  pages(): IterableIterator<number> {
-    return this.byPage.keys();
-  }
 }
 
 /** The function every empty slot holds: "no code here yet". */

@@ -58,11 +58,13 @@ export class Bus {
    */
   pageNeedsSlowStores(paddr: number): boolean {
     const page = (paddr - this.ramBase) >>> PAGE_SHIFT;
-    if (this.codePages[page]) return true;
-    const w = this.watcher;
-    if (w === null) return false;
     const start = this.ramBase + page * PAGE_SIZE;
-    return w.start < start + PAGE_SIZE && w.end > start;
+    return this.codePages[page] !== 0 || this.watcherOverlaps(start, start + PAGE_SIZE);
+  }
+
+  private watcherOverlaps(start: number, end: number): boolean {
+    const w = this.watcher;
+    return w !== null && start < w.end && end > w.start;
   }
 
   /** Marks the RAM page holding `paddr` as a source of translated code. */
@@ -109,8 +111,7 @@ export class Bus {
 
   /** True when a store to this RAM range must go through write(): a watcher or translated code depends on it. */
   watched(paddr: number, size: number): boolean {
-    const w = this.watcher;
-    if (w !== null && paddr < w.end && paddr + size > w.start) return true;
+    if (this.watcherOverlaps(paddr, paddr + size)) return true;
     if (this.codeCount === 0) return false;
     const rel = paddr - this.ramBase;
     return this.codePages[rel >>> PAGE_SHIFT] !== 0 || this.codePages[(rel + size - 1) >>> PAGE_SHIFT] !== 0;
@@ -140,8 +141,7 @@ export class Bus {
     const off = this.ramOffset(paddr, size);
     if (off >= 0) {
       writeRam(this.view, off, size, value);
-      const w = this.watcher;
-      if (w !== null && paddr < w.end && paddr + size > w.start) w.stored(paddr, size);
+      if (this.watcherOverlaps(paddr, paddr + size)) this.watcher!.stored(paddr, size);
       this.codeStore(paddr, size);
       return true;
     }

@@ -50,34 +50,30 @@ export function pendingInterrupt(s: BigUint64Array): number {
 export function enterTrap(s: BigUint64Array, cause: number, tval: bigint, interrupt: boolean, pc: bigint): number {
   const priv = Number(s[SLOT.priv]);
   const deleg = interrupt ? s[SLOT.mideleg] : s[SLOT.medeleg];
-  const toS = priv <= PRIV.S && ((deleg >> BigInt(cause)) & 1n) !== 0n;
-  const causeValue = BigInt(cause) | (interrupt ? INTERRUPT_BIT : 0n);
+  const t = priv <= PRIV.S && ((deleg >> BigInt(cause)) & 1n) !== 0n ? TO_S : TO_M;
+  s[t.epc] = pc;
+  s[t.cause] = BigInt(cause) | (interrupt ? INTERRUPT_BIT : 0n);
+  s[t.tval] = tval;
   let status = s[SLOT.mstatus];
-  if (toS) {
-    s[SLOT.sepc] = pc;
-    s[SLOT.scause] = causeValue;
-    s[SLOT.stval] = tval;
-    const sie = (status & MSTATUS.SIE) !== 0n;
-    status &= ~(MSTATUS.SPIE | MSTATUS.SIE | MSTATUS.SPP);
-    if (sie) status |= MSTATUS.SPIE;
-    if (priv === PRIV.S) status |= MSTATUS.SPP;
-    s[SLOT.mstatus] = status;
-    s[SLOT.pc] = vectorAddress(s[SLOT.stvec], cause, interrupt);
-    s[SLOT.priv] = BigInt(PRIV.S);
-    return PRIV.S;
-  }
-  s[SLOT.mepc] = pc;
-  s[SLOT.mcause] = causeValue;
-  s[SLOT.mtval] = tval;
-  const mie = (status & MSTATUS.MIE) !== 0n;
-  status &= ~(MSTATUS.MPIE | MSTATUS.MIE | MSTATUS.MPP);
-  if (mie) status |= MSTATUS.MPIE;
-  status |= BigInt(priv) << 11n;
+  const ie = (status & t.ie) !== 0n;
+  status &= ~(t.pie | t.ie | t.pp);
+  if (ie) status |= t.pie;
+  status |= BigInt(priv) << t.ppShift; // SPP is one bit: priv is U or S when trapping to S
   s[SLOT.mstatus] = status;
-  s[SLOT.pc] = vectorAddress(s[SLOT.mtvec], cause, interrupt);
-  s[SLOT.priv] = BigInt(PRIV.M);
-  return PRIV.M;
+  s[SLOT.pc] = vectorAddress(s[t.tvec], cause, interrupt);
+  s[SLOT.priv] = BigInt(t.mode);
+  return t.mode;
 }
+
+/** Where a trap into S or M keeps its state. */
+const TO_S = {
+  mode: PRIV.S, epc: SLOT.sepc, cause: SLOT.scause, tval: SLOT.stval, tvec: SLOT.stvec,
+  ie: MSTATUS.SIE, pie: MSTATUS.SPIE, pp: MSTATUS.SPP, ppShift: 8n,
+} as const;
+const TO_M = {
+  mode: PRIV.M, epc: SLOT.mepc, cause: SLOT.mcause, tval: SLOT.mtval, tvec: SLOT.mtvec,
+  ie: MSTATUS.MIE, pie: MSTATUS.MPIE, pp: MSTATUS.MPP, ppShift: 11n,
+} as const;
 
 function vectorAddress(tvec: bigint, cause: number, interrupt: boolean): bigint {
   const base = tvec & ~3n;

@@ -1,6 +1,7 @@
 // LR/SC and the AMOs (A, Zabha, Zacas except amocas.q) on guest memory: one home for
 // their semantics, used by the interpreter and by the JIT's atomic helper.
 import { AmoKind, amoShape } from '../isa/amo.js';
+import { sext } from '../isa/bits.js';
 import { CAUSE } from '../isa/csr-numbers.js';
 import { Op } from '../isa/opcodes.js';
 import type { AccessSize } from '../machine/bus.js';
@@ -68,8 +69,4 @@ export function amoResult(kind: AmoKind, old: bigint, src: bigint, bits: number)
     case AmoKind.MAXU: return unsigned(old) > unsigned(src) ? unsigned(old) : unsigned(src);
     default: throw new Error(`not a read-modify-write AMO: ${AmoKind[kind]}`);
   }
-}
-
-function sext(v: bigint, bits: number): bigint {
-  return BigInt.asUintN(64, BigInt.asIntN(bits, v));
 }

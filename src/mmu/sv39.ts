@@ -22,10 +22,6 @@ export function physical(addr: bigint): number {
   return addr < MAX_SAFE ? Number(addr) : -1;
 }
 
-export function pageFaultCause(access: Access): number {
-  return PAGE_FAULT[access];
-}
-
 export function accessFaultCause(access: Access): number {
   return ACCESS_FAULT[access];
 }

@@ -10,7 +10,7 @@ import { rawImage } from '../machine/raw-image.js';
 import { Interpreter, StopReason } from '../interp/interpreter.js';
 import { TRAP_LOOP_LIMIT } from '../machine/hart.js';
 import { exceptionName } from './stats.js';
-import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
+import type { MisalignedPolicy } from '../mmu/guest-memory.js';
 import { DEFAULT_JIT_OPTIONS, JitEngine, type JitOptions } from '../jit/engine.js';
 import { JitExecutor } from './jit-executor.js';
 
@@ -66,8 +66,7 @@ export class VirtualMachine {
     };
     this.interp = new Interpreter(this.board, this.csrEnv, options.misaligned);
     if (options.engine === 'jit') {
-      const mem = new GuestMemory(this.board.bus, hart.state, () => {}, options.misaligned);
-      this.jit = new JitEngine(this.board, mem, { ...DEFAULT_JIT_OPTIONS, ...options.jit });
+      this.jit = new JitEngine(this.board, options.misaligned, { ...DEFAULT_JIT_OPTIONS, ...options.jit });
       this.executor = new JitExecutor(this.board, this.jit, this.interp);
     } else {
       this.executor = this.interp;

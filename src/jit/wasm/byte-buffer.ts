@@ -59,15 +59,7 @@ export class ByteBuffer {
   /** Unsigned LEB128 of a u32 (the argument is taken modulo 2^32). */
   u32leb(v: number): void {
     if (this.len + 5 > this.buf.length) this.ensure(5);
-    const buf = this.buf;
-    let p = this.len;
-    v >>>= 0;
-    while (v >= 0x80) {
-      buf[p++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    buf[p++] = v;
-    this.len = p;
+    this.len = writeU32leb(this.buf, this.len, v);
   }
 
   /**
@@ -76,16 +68,8 @@ export class ByteBuffer {
    */
   byteU32leb(b: number, v: number): void {
     if (this.len + 6 > this.buf.length) this.ensure(6);
-    const buf = this.buf;
-    let p = this.len;
-    buf[p++] = b;
-    v >>>= 0;
-    while (v >= 0x80) {
-      buf[p++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    buf[p++] = v;
-    this.len = p;
+    this.buf[this.len] = b;
+    this.len = writeU32leb(this.buf, this.len + 1, v);
   }
 
   /** Signed LEB128 of an i32 (the argument is taken modulo 2^32 as a signed value). */
@@ -234,4 +218,15 @@ export class ByteBuffer {
   reset(): void {
     this.len = 0;
   }
+}
+
+/** Writes v (mod 2^32) as unsigned LEB128 at buf[p]; returns the offset after it. Capacity is the caller's. */
+function writeU32leb(buf: Uint8Array, p: number, v: number): number {
+  v >>>= 0;
+  while (v >= 0x80) {
+    buf[p++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[p++] = v;
+  return p;
 }
