@@ -8,6 +8,7 @@ import { TrapSignal } from '../machine/trap.js';
 import { DEFAULT_RAM_MIB, DRAM_BASE } from '../machine/layout.js';
 import { collectStats, type RunStats } from '../vmm/stats.js';
 import type { JitOptions } from '../jit/engine.js';
+import { resolvePolicy, type SensitiveOptions } from '../jit/lowering.js';
 import { VirtualMachine, type EngineName, type RunOutcome } from '../vmm/vm.js';
 
 export type { EngineName, RunOutcome, RunStats };
@@ -29,6 +30,20 @@ export interface MachineOptions {
    * module, default 16), `maxFragments` (TC size bound), `dump` (receives every module).
    */
   jit?: Partial<JitOptions>;
+  /**
+   * How compiled code handles sensitive instructions: 'trap' (leave to the monitor, which
+   * emulates), 'callout' (call the monitor and carry on) or 'intc' (inline where possible;
+   * the default), for every class, or per class: a string as on the command line
+   * ('intc,csr-write=callout') or `{ default: 'intc', classes: { 'csr-write': 'callout' } }`.
+   * Classes: counter, trap-setup, satp, status, csr-read, csr-write, xret, wfi, sfence,
+   * fence-i, ecall, mmio. JIT only (the interpreter always emulates).
+   */
+  sensitive?: string | SensitiveOptions;
+  /**
+   * Adaptive retranslation: a site that traps this many times is retranslated in-TC
+   * (true: 64). When `sensitive` is not given it starts from 'trap'. JIT only.
+   */
+  adaptive?: number | boolean;
   /** Receives guest console output (UART and HTIF); fd is 1 or 2. Default: discarded. */
   output?: (fd: number, bytes: Uint8Array) => void;
 }
@@ -51,6 +66,9 @@ export interface TraceEvent {
 
 export const ENGINES: readonly EngineName[] = ['jit', 'interp'];
 
+/** Traps at one site before adaptive retranslation, when it is turned on without a number. */
+export const DEFAULT_ADAPTIVE_THRESHOLD = 64;
+
 export class Machine {
   private readonly vm: VirtualMachine;
   readonly engine: EngineName;
@@ -59,12 +77,18 @@ export class Machine {
     const engine = options.engine ?? 'jit';
     if (!ENGINES.includes(engine)) throw new RangeError(`unknown engine "${engine}" (available: ${ENGINES.join(', ')})`);
     this.engine = engine;
+    const adaptive = options.adaptive === true ? DEFAULT_ADAPTIVE_THRESHOLD : options.adaptive || 0;
+    if (!Number.isSafeInteger(adaptive) || adaptive < 0) throw new RangeError(`adaptive: expected a positive whole number, got ${options.adaptive}`);
+    if (engine !== 'jit' && (options.sensitive !== undefined || adaptive > 0)) {
+      throw new RangeError('sensitive and adaptive choose how compiled code handles sensitive instructions: they need the jit engine');
+    }
+    const sensitive = resolvePolicy(options.sensitive ?? (adaptive > 0 ? 'trap' : undefined));
     this.vm = new VirtualMachine({
       ramMiB: options.memoryMiB ?? DEFAULT_RAM_MIB,
       realtime: options.realtime ?? false,
       misaligned: options.misaligned ?? 'allow',
       engine,
-      jit: options.jit,
+      jit: { sensitive, adaptive, ...options.jit },
       output: options.output ?? (() => {}),
     });
   }

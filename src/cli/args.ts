@@ -1,6 +1,7 @@
 // Command-line parsing for `rvwasm run`. Every mistake becomes a UsageError: one line on
 // stderr and exit status 2.
-import { ENGINES, type EngineName } from '../api/machine.js';
+import { DEFAULT_ADAPTIVE_THRESHOLD, ENGINES, type EngineName } from '../api/machine.js';
+import { parsePolicy, SENSITIVE_CLASSES } from '../api/index.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -21,6 +22,10 @@ export interface RunArgs {
   dumpWasm: string | undefined;
   tier2: 'off' | 'regions' | 'binaryen';
   loadAddress: bigint | undefined;
+  /** --sensitive as given (checked), or undefined. */
+  sensitive: string | undefined;
+  /** --adaptive threshold, 0 when off. */
+  adaptive: number;
 }
 
 export type Args = RunArgs | { command: 'help' } | { command: 'version' };
@@ -48,6 +53,15 @@ Options for run:
   --tier2 <mode>          hot code: regions (default; recompiled as larger functions with
                           loops kept inside Wasm), binaryen (regions, also optimized by
                           binaryen: slower to compile) or off
+  --sensitive <policy>    how compiled code handles sensitive instructions: trap (leave
+                          to the monitor, which emulates), callout (call the monitor and
+                          carry on) or intc (emulate inline where possible; the default),
+                          for all classes, with per-class overrides, e.g.
+                          --sensitive intc,csr-write=callout,ecall=trap. Classes:
+                          ${SENSITIVE_CLASSES.slice(0, 6).join(', ')},
+                          ${SENSITIVE_CLASSES.slice(6).join(', ')}
+  --adaptive[=N]          adaptive retranslation: a site that traps N times (default
+                          ${DEFAULT_ADAPTIVE_THRESHOLD}) is retranslated in-TC; without --sensitive, starts from trap
   --dump-wasm <dir>       write every Wasm module the JIT emits to <dir> as .wasm and .wat
   --raw                   the image is a raw binary, not an ELF
   --load-address <addr>   where --raw loads and starts (default 0x80000000)
@@ -83,6 +97,7 @@ export function parseArgs(argv: string[]): Args {
   const args: RunArgs = {
     command: 'run', image: '', engine: 'jit', memoryMiB: undefined, maxInsns: undefined,
     stats: false, statsJson: undefined, trace: false, realtime: false, misaligned: 'allow', raw: false, loadAddress: undefined, dumpWasm: undefined, tier2: 'regions',
+    sensitive: undefined, adaptive: 0,
   };
   let image: string | undefined;
   let engineGiven = false;
@@ -128,6 +143,25 @@ export function parseArgs(argv: string[]): Args {
         args.tier2 = v;
         break;
       }
+      case '--sensitive': {
+        const v = value();
+        if (!v) throw new UsageError('--sensitive needs a policy, e.g. trap, callout, intc or intc,csr-write=callout');
+        try {
+          parsePolicy(v);
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        args.sensitive = v;
+        break;
+      }
+      case '--adaptive':
+        if (inline === undefined) {
+          args.adaptive = DEFAULT_ADAPTIVE_THRESHOLD;
+        } else {
+          args.adaptive = parseCount(flag, inline);
+          if (args.adaptive < 1) throw new UsageError('--adaptive=N needs N >= 1');
+        }
+        break;
       case '--dump-wasm': {
         const v = value();
         if (!v) throw new UsageError('--dump-wasm needs a directory');
@@ -143,6 +177,8 @@ export function parseArgs(argv: string[]): Args {
   if (image === undefined) throw new UsageError('run needs an image file: rvwasm run <image>');
   if (args.loadAddress !== undefined && !args.raw) throw new UsageError('--load-address only applies with --raw');
   if (args.dumpWasm !== undefined && args.engine !== 'jit') throw new UsageError('--dump-wasm needs --engine jit');
+  if (args.engine !== 'jit' && args.sensitive !== undefined) throw new UsageError('--sensitive needs --engine jit (the interpreter always emulates)');
+  if (args.engine !== 'jit' && args.adaptive > 0) throw new UsageError('--adaptive needs --engine jit');
   if (args.trace) {
     if (engineGiven && args.engine !== 'interp') throw new UsageError('--trace needs --engine interp (compiled code has no per-instruction hook)');
     args.engine = 'interp';

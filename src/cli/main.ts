@@ -53,10 +53,13 @@ async function run(args: RunArgs): Promise<number> {
     memoryMiB: args.memoryMiB,
     realtime: args.realtime,
     misaligned: args.misaligned,
+    sensitive: args.sensitive,
+    adaptive: args.adaptive,
     jit: {
       tier2: args.tier2 !== 'off',
       // Exact chained-exit counts cost a little speed, so only runs that report them pay.
       countChains: args.stats || args.statsJson !== undefined,
+      countIntc: args.stats || args.statsJson !== undefined,
       binaryen: args.tier2 === 'binaryen',
       dump: args.dumpWasm === undefined ? undefined
         : (bytes, index) => dumps.push(dumpModule(bytes, args.dumpWasm!, `module-${String(index).padStart(5, '0')}`)),

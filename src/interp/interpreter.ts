@@ -6,12 +6,13 @@ import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
 import { amoShape } from '../isa/amo.js';
 import { Op } from '../isa/opcodes.js';
-import { CAUSE, MSTATUS, PRIV } from '../isa/csr-numbers.js';
+import { CAUSE } from '../isa/csr-numbers.js';
 import type { Board } from '../machine/board.js';
-import { CsrOp, executeCsr, type CsrEnvironment } from '../machine/csr-file.js';
+import type { CsrEnvironment } from '../machine/csr-file.js';
 import { SLOT } from '../machine/hart-state.js';
 import type { Hart } from '../machine/hart.js';
-import { TrapSignal, raise, returnFromMachine, returnFromSupervisor } from '../machine/trap.js';
+import { executeSystem, isSystemOp, SystemResult } from '../machine/system.js';
+import { TrapSignal, raise } from '../machine/trap.js';
 import { Access } from '../mmu/sv39.js';
 import { alu, branchTaken } from './alu.js';
 import { executeAtomic } from '../mmu/atomics.js';
@@ -157,38 +158,7 @@ export class Interpreter {
       case Op.SLLI: case Op.SRLI: case Op.SRAI: case Op.ADDIW: case Op.SLLIW: case Op.SRLIW: case Op.SRAIW:
         this.setRd(rd, alu(op, s[rs1], BigInt.asUintN(64, BigInt(insn.imm)))!);
         break;
-      case Op.FENCE: case Op.FENCE_I: break; // one hart, no caches: ordering and coherence are free
-      case Op.ECALL: raise(CAUSE.USER_ECALL + Number(s[SLOT.priv]));
-      // falls through: raise() never returns
-      case Op.EBREAK: raise(CAUSE.BREAKPOINT, pc);
-      // falls through
-      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
-        this.executeCsrInsn(insn);
-        break;
-      case Op.MRET:
-        if (Number(s[SLOT.priv]) !== PRIV.M) raise(CAUSE.ILLEGAL_INSTRUCTION);
-        returnFromMachine(s);
-        this.hart.privilegeChanged();
-        return false;
-      case Op.SRET: {
-        const priv = Number(s[SLOT.priv]);
-        if (priv < PRIV.S || (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TSR))) raise(CAUSE.ILLEGAL_INSTRUCTION);
-        returnFromSupervisor(s);
-        this.hart.privilegeChanged();
-        return false;
-      }
-      case Op.WFI: {
-        const priv = Number(s[SLOT.priv]);
-        if (priv === PRIV.U || (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TW))) raise(CAUSE.ILLEGAL_INSTRUCTION);
-        s[SLOT.pc] = next;
-        return (s[SLOT.mip] & s[SLOT.mie]) === 0n;
-      }
-      case Op.SFENCE_VMA: {
-        const priv = Number(s[SLOT.priv]);
-        if (priv === PRIV.U || (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TVM))) raise(CAUSE.ILLEGAL_INSTRUCTION);
-        this.hart.fenceTranslations();
-        break;
-      }
+      case Op.FENCE: break; // one hart: ordering is free
       case Op.LR_W: case Op.LR_D: case Op.SC_W: case Op.SC_D:
         this.setRd(rd, executeAtomic(this.mem, s, op, s[rs1], s[rs2], s[rd]));
         break;
@@ -197,6 +167,13 @@ export class Interpreter {
       default: {
         const v = alu(op, s[rs1], s[rs2]);
         if (v !== undefined) { this.setRd(rd, v); break; }
+        if (isSystemOp(op)) {
+          this.sync(); // CSR accesses see exact counters
+          const result = executeSystem(insn, pc, this.hart, this.csr);
+          if (result === SystemResult.Jumped) return false;
+          s[SLOT.pc] = next;
+          return result === SystemResult.Idle;
+        }
         const amo = amoShape(op);
         if (amo === undefined) throw new Error(`interpreter has no case for ${Op[op]}`);
         if (amo.bytes === 16) this.compareAndSwapQuad(insn);
@@ -205,18 +182,6 @@ export class Interpreter {
     }
     s[SLOT.pc] = next;
     return false;
-  }
-
-  private executeCsrInsn(insn: Insn): void {
-    const { op, rd, rs1 } = insn;
-    const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI;
-    const kind = op === Op.CSRRW || op === Op.CSRRWI ? CsrOp.RW : op === Op.CSRRS || op === Op.CSRRSI ? CsrOp.RS : CsrOp.RC;
-    const src = immediate ? BigInt(rs1) : this.s[rs1];
-    const writes = kind === CsrOp.RW || rs1 !== 0;
-    const reads = kind !== CsrOp.RW || rd !== 0;
-    this.sync();
-    const old = executeCsr(this.csr, kind, insn.csr, src, Number(this.s[SLOT.priv]), writes, reads);
-    this.setRd(rd, old);
   }
 
   /** amocas.q: 128 bits against the even register pairs rd:rd+1 and rs2:rs2+1 (x0 pairs read as zero). */

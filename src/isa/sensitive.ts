@@ -14,8 +14,10 @@ export enum SensitiveClass {
   Satp = 'satp',
   /** Writes to mstatus/sstatus/mie/sie/mip/sip: may enable interrupts or change translation. */
   StatusWrite = 'status',
-  /** Every other CSR access. */
-  OtherCsr = 'csr',
+  /** Every other CSR access that only reads. */
+  CsrRead = 'csr-read',
+  /** Every other CSR access that writes. */
+  CsrWrite = 'csr-write',
   /** mret, sret. */
   Xret = 'xret',
   Wfi = 'wfi',
@@ -56,7 +58,7 @@ export function classifySensitive(insn: Insn): SensitiveClass | null {
     if (num === CSR.satp) return SensitiveClass.Satp;
     if (STATUS.has(num) && writes) return SensitiveClass.StatusWrite;
     if (TRAP_SETUP.has(num)) return SensitiveClass.TrapSetup;
-    return SensitiveClass.OtherCsr;
+    return writes ? SensitiveClass.CsrWrite : SensitiveClass.CsrRead;
   }
   switch (op) {
     case Op.MRET: case Op.SRET: return SensitiveClass.Xret;
@@ -67,3 +69,6 @@ export function classifySensitive(insn: Insn): SensitiveClass | null {
     default: return null;
   }
 }
+
+/** Every class, in a fixed order (the order of the in-TC counters in the state block). */
+export const SENSITIVE_CLASSES: readonly SensitiveClass[] = Object.values(SensitiveClass);

@@ -1,10 +1,12 @@
 // The JIT engine: finds or compiles the fragment for the current pc, runs fragments (they
-// chain among themselves) until one leaves, and serves their slow-path helpers. It never
-// executes an instruction itself: what compiled code leaves to the monitor (EXIT.MONITOR,
-// EXIT.BUDGET remainders) is for the monitor's interpreter, in src/vmm.
+// chain among themselves) until one leaves, and serves their slow-path helpers and
+// callouts. It never executes an instruction itself: what compiled code leaves to the
+// monitor (EXIT.MONITOR, EXIT.BUDGET remainders) is for the monitor's interpreter, and
+// callouts go to the monitor through its port (monitor-port.ts), both in src/vmm.
 import { decode } from '../isa/decode.js';
+import type { Insn } from '../isa/insn.js';
 import { Op } from '../isa/opcodes.js';
-import { classifySensitive } from '../isa/sensitive.js';
+import { classifySensitive, SENSITIVE_CLASSES, SensitiveClass } from '../isa/sensitive.js';
 import { readRam, writeRam, type AccessSize } from '../machine/bus.js';
 import type { Board } from '../machine/board.js';
 import { SLOT } from '../machine/hart-state.js';
@@ -14,13 +16,16 @@ import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
 import { executeAtomic } from '../mmu/atomics.js';
 import { Access, isTranslated, translate } from '../mmu/sv39.js';
 import { Tlb, TlbKind } from '../mmu/tlb.js';
-import { EXIT } from './exits.js';
+import { AdaptiveSites } from './adaptive.js';
+import { DEVICE_ACCESS_TRAPS, EXIT } from './exits.js';
 import { JumpCache } from './jump-cache.js';
 import type { HotCounter } from './codegen/compile.js';
 import { buildModule, type ModuleItem, type ModuleLayout } from './module.js';
 import { optimizeModule } from './optimize.js';
 import { TranslationCache, type FragmentEntry } from './translation-cache.js';
-import { formTu, type Tu } from './tu.js';
+import { DEFAULT_POLICY, type Lowering, type SensitivePolicy } from './lowering.js';
+import { CalloutOutcome, type MonitorPort } from './monitor-port.js';
+import { formTu, isLoadOrStore, type Tu } from './tu.js';
 
 export interface JitOptions {
   /** Entries in each software TLB (a power of two). */
@@ -43,6 +48,12 @@ export interface JitOptions {
   regionUnits: number;
   /** Count chained exits in compiled code (costs a memory increment per chained jump). */
   countChains: boolean;
+  /** How each class of sensitive instruction is lowered (src/jit/lowering.ts). */
+  sensitive: SensitivePolicy;
+  /** Traps at one site after which it is retranslated as in-TC (0: no adaptive retranslation). */
+  adaptive: number;
+  /** Count in-TC emulations by class in compiled code (a memory increment each). */
+  countIntc: boolean;
   /** Called with each module's bytes (for --dump-wasm). */
   dump?: (bytes: Uint8Array, index: number) => void;
 }
@@ -53,6 +64,7 @@ const REGION_MIN_TRIPS = 16;
 
 export const DEFAULT_JIT_OPTIONS: JitOptions = {
   tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, regionUnits: 32, countChains: false,
+  sensitive: DEFAULT_POLICY, adaptive: 0, countIntc: false,
 };
 
 /** How a run of compiled code ended. */
@@ -62,6 +74,21 @@ export interface JitRun {
   exception: TrapSignal | null;
   /** Instructions executed (including a faulting one). */
   executed: number;
+  /** A callout found WFI with nothing pending: the monitor may idle (state.pc is next). */
+  idle: boolean;
+  /** A callout delivered an exception that put the hart in a trap loop. */
+  trapLoop: boolean;
+}
+
+/** A load or store found a device while devices are lowered as traps: leave to the monitor. */
+const DEVICE_TRAP = Symbol('device access left to the monitor');
+
+/** A sensitive instruction compiled as a callout: the pre-decoded instruction and where it is. */
+interface CalloutSite {
+  readonly insn: Insn;
+  readonly pc: bigint;
+  readonly nextPc: bigint;
+  readonly cls: SensitiveClass;
 }
 
 export class JitStats {
@@ -70,7 +97,7 @@ export class JitStats {
   bytesEmitted = 0;
   compileMillis = 0;
   instantiateMillis = 0;
-  exits = [0, 0, 0, 0, 0, 0];
+  exits = [0, 0, 0, 0, 0, 0, 0];
   promotions = 0;
   /** Hot units left at tier 1 because no loop runs through them. */
   rejectedPromotions = 0;
@@ -78,6 +105,8 @@ export class JitStats {
   demotions = 0;
   /** Instructions left to the monitor (trap-and-emulate), by sensitive class or reason. */
   readonly monitorExits = new Map<string, number>();
+  /** Callouts made, by sensitive class. */
+  readonly callouts = new Map<string, number>();
   regionUnits = 0;
   optimizeMillis = 0;
 }
@@ -90,12 +119,14 @@ export class JitEngine {
   private readonly s: BigUint64Array;
   private readonly i32: Int32Array;
   private readonly imports: WebAssembly.Imports;
-  private readonly layoutBase: Omit<ModuleLayout, 'tableSize'>;
+  private readonly layoutBase: Omit<ModuleLayout, 'tableSize' | 'priv'>;
   private epoch = -1;
   private fenceEpoch = 0;
   private readonly contexts = new Map<string, number>();
   private readonly translatedContexts = new Set<number>();
   private context = 0;
+  /** The privilege level of the current code context. */
+  private contextPriv = 0;
   /** Counter values when the current run started, for helpers that need them exact. */
   private runStartBudget = 0;
   private runStartExecuted = 0n;
@@ -104,10 +135,18 @@ export class JitEngine {
   /** Regions on trial, by slot: the region's fragment and its loop counter's index. */
   private readonly regionTrials = new Map<number, { entry: FragmentEntry; iterations: number }>();
   private readonly hotCounters: Int32Array;
-
   private readonly mem: GuestMemory;
+  /** Callout sites by id (the argument compiled code passes); cleared with the TC. */
+  private sites: CalloutSite[] = [];
+  /** Set by a callout during a run: it delivered an exception / found the hart idle / in a trap loop. */
+  private calloutFaulted = false;
+  private calloutIdle = false;
+  private calloutTrapLoop = false;
+  readonly adaptive: AdaptiveSites | null;
 
-  constructor(private readonly board: Board, misaligned: MisalignedPolicy, readonly options: JitOptions) {
+  constructor(private readonly board: Board, misaligned: MisalignedPolicy, readonly options: JitOptions,
+    private readonly monitor: MonitorPort) {
+    this.adaptive = options.adaptive > 0 ? new AdaptiveSites(options.adaptive) : null;
     // Devices read mtime from the instruction count: make it exact before any device access.
     this.mem = new GuestMemory(board.bus, board.hart.state, () => this.syncCountersForHelper(), misaligned);
     const memory = board.memory;
@@ -121,19 +160,21 @@ export class JitEngine {
       memoryPages: memory.buffer.byteLength / WASM_PAGE,
       tlbLoadBase: this.tlb.loadBase, tlbStoreBase: this.tlb.storeBase, tlbMask: this.tlb.mask,
       jumpCacheBase: JUMP_CACHE_OFFSET, jumpCacheMask: this.jumpCache.mask, countChains: options.countChains,
+      realtime: board.clock.realtime, countIntc: options.countIntc,
     };
     this.imports = {
       env: {
         memory, table: this.tc.table,
         // Wasm hands i64 values to JS as signed BigInts; guest addresses are unsigned.
-        load: (vaddr: bigint, size: number) => this.load(BigInt.asUintN(64, vaddr), size as AccessSize),
+        load: (vaddr: bigint, size: number) => this.load(BigInt.asUintN(64, vaddr), size),
         store: (vaddr: bigint, value: bigint, size: number) =>
-          this.store(BigInt.asUintN(64, vaddr), BigInt.asUintN(64, value), size as AccessSize),
+          this.store(BigInt.asUintN(64, vaddr), BigInt.asUintN(64, value), size),
         atomic: (op: number, vaddr: bigint, src: bigint, compare: bigint) => {
           const v = executeAtomic(this.mem, this.s, op, BigInt.asUintN(64, vaddr), BigInt.asUintN(64, src), BigInt.asUintN(64, compare));
           this.needsMonitor();
           return v;
         },
+        callout: (site: number) => this.callout(site),
       },
     };
     board.bus.onCodeWrite((paddr, size) => this.codeWritten(paddr, size));
@@ -149,8 +190,12 @@ export class JitEngine {
     this.runStartBudget = budget;
     this.runStartExecuted = s[SLOT.executed];
     this.runStartRetired = s[SLOT.retired];
+    s[SLOT.runBaseExecuted] = BigInt.asUintN(64, s[SLOT.executed] + BigInt(budget));
+    s[SLOT.runBaseRetired] = BigInt.asUintN(64, s[SLOT.retired] + BigInt(budget));
+    this.calloutFaulted = this.calloutIdle = this.calloutTrapLoop = false;
     let exit: number = EXIT.UNCHAINED;
     let exception: TrapSignal | null = null;
+    let deviceTrap = false;
     try {
       while (exit === EXIT.UNCHAINED || exit === EXIT.JUMP_CACHE_MISS || exit === EXIT.HOT) {
         const pc = s[SLOT.pc];
@@ -165,15 +210,73 @@ export class JitEngine {
         this.stats.exits[exit]++;
       }
     } catch (e) {
-      if (!(e instanceof TrapSignal)) throw e;
-      exception = e;
+      if (e === DEVICE_TRAP) {
+        deviceTrap = true;
+        exit = EXIT.MONITOR;
+        this.stats.exits[exit]++;
+      } else {
+        if (!(e instanceof TrapSignal)) throw e;
+        exception = e;
+      }
     }
-    // A fragment that left early (fault, attention) was charged for instructions after it.
-    if (exception || exit === EXIT.ATTENTION) this.i32[SLOT.budget * 2] += this.i32[SLOT.refund * 2];
+    // A fragment that left early (fault, attention) was charged for instructions after it;
+    // one that left a device access to the monitor, for that instruction too.
+    if (exception || exit === EXIT.ATTENTION || exit === EXIT.RECHECK) this.i32[SLOT.budget * 2] += this.i32[SLOT.refund * 2];
+    if (deviceTrap) this.i32[SLOT.budget * 2] += this.i32[SLOT.refund * 2] + 1;
+    if (exit === EXIT.RECHECK) this.recheck();
     const executed = budget - this.i32[SLOT.budget * 2];
+    const faulted = exception !== null || this.calloutFaulted;
     s[SLOT.executed] = this.runStartExecuted + BigInt(executed);
-    s[SLOT.retired] = this.runStartRetired + BigInt(exception ? executed - 1 : executed);
-    return { exit, exception, executed };
+    s[SLOT.retired] = this.runStartRetired + BigInt(faulted ? executed - 1 : executed);
+    return { exit, exception, executed, idle: this.calloutIdle, trapLoop: this.calloutTrapLoop };
+  }
+
+  /** In-TC code changed an interrupt enable (or the privilege level): let the monitor look. */
+  private recheck(): void {
+    const hart = this.board.hart;
+    hart.interruptsDirty = true;
+    if (Number(this.s[SLOT.priv]) !== this.contextPriv) hart.privilegeChanged();
+  }
+
+  /** A sensitive instruction compiled as a callout: the monitor emulates it. Non-zero: leave. */
+  private callout(id: number): number {
+    const site = this.sites[id];
+    this.syncCountersForHelper();
+    const m = this.stats.callouts;
+    m.set(site.cls, (m.get(site.cls) ?? 0) + 1);
+    switch (this.monitor.emulate(site.insn, site.pc, site.nextPc)) {
+      case CalloutOutcome.Continue: {
+        const hart = this.board.hart;
+        if (!hart.stopRequested && !hart.interruptsDirty && hart.translationEpoch === this.epoch) return 0;
+        this.s[SLOT.pc] = site.nextPc;
+        return 1;
+      }
+      case CalloutOutcome.Leave: return 1;
+      case CalloutOutcome.Idle: this.calloutIdle = true; return 1;
+      case CalloutOutcome.TrapLoop: this.calloutTrapLoop = true; this.calloutFaulted = true; return 1;
+      case CalloutOutcome.Fault: this.calloutFaulted = true; return 1;
+    }
+  }
+
+  /** Registers a callout site for code being compiled; its id is what the code passes. */
+  private siteFor(insn: Insn, pc: bigint, nextPc: bigint): number {
+    const cls = classifySensitive(insn);
+    if (cls === null) throw new Error(`callout site for a non-sensitive instruction at 0x${pc.toString(16)}`);
+    this.sites.push({ insn, pc, nextPc, cls });
+    return this.sites.length - 1;
+  }
+
+  /** The lowering of an instruction's sensitive case in the current context (tu.ts LowerFor). */
+  private lowerFor = (insn: Insn, pc: bigint): Lowering | null => {
+    const cls = classifySensitive(insn) ?? (isLoadOrStore(insn.op) ? SensitiveClass.Mmio : null);
+    if (cls === null) return null;
+    return this.adaptive?.loweringOf(this.context, pc) ?? this.options.sensitive[cls];
+  };
+
+  /** In-TC emulations by class, when compiled code counts them. */
+  intcCounts(): Map<string, number> | null {
+    if (!this.options.countIntc) return null;
+    return new Map(SENSITIVE_CLASSES.map((c, i) => [c, Number(this.s[SLOT.intcCounts + i])]));
   }
 
   /**
@@ -185,14 +288,49 @@ export class JitEngine {
     let why: string;
     try {
       const insn = decode(this.mem.fetch(pc));
-      why = classifySensitive(insn) ?? (insn.op === Op.ILLEGAL ? 'illegal'
-        : insn.op === Op.AMOCAS_Q ? 'amocas.q' : 'page-straddle');
+      const straddles = insn.len === 4 && (pc & 0xfffn) === 0xffen;
+      why = straddles ? 'page-straddle' : classifySensitive(insn) ?? (insn.op === Op.ILLEGAL ? 'illegal'
+        : insn.op === Op.AMOCAS_Q ? 'amocas.q' : isLoadOrStore(insn.op) ? SensitiveClass.Mmio : 'other');
     } catch (e) {
       if (!(e instanceof TrapSignal)) throw e;
       why = 'fetch-fault';
     }
     const m = this.stats.monitorExits;
     m.set(why, (m.get(why) ?? 0) + 1);
+    if (this.adaptive && (SENSITIVE_CLASSES as readonly string[]).includes(why) && this.adaptive.noteTrap(this.context, pc)) {
+      this.adaptSite(pc);
+    }
+  }
+
+  /**
+   * A site crossed the adaptive threshold (it is now lowered as in-TC): retranslate the
+   * fragments that contain it or stop just before it, and relink their slots, so chains
+   * and jump-cache entries into those slots reach the new code.
+   */
+  private adaptSite(pc: bigint): void {
+    const adaptive = this.adaptive!;
+    const stale = adaptive.takeEndingAt(this.context, pc);
+    let paddr: number;
+    try {
+      paddr = this.fetchPaddr(pc);
+    } catch (e) {
+      if (!(e instanceof TrapSignal)) throw e;
+      return;
+    }
+    const bus = this.board.bus;
+    const ramPage = (paddr - bus.ramBase) >>> 12;
+    stale.push(...this.tc.covering(ramPage, paddr, 4));
+    const slots = new Set<number>();
+    for (const entry of stale) for (const slot of entry.slots) slots.add(slot);
+    const { pageEmpty } = this.tc.invalidate(ramPage, paddr, 4);
+    if (pageEmpty) bus.unmarkCode(ramPage);
+    for (const slot of slots) {
+      this.tc.unlink(slot);
+      const at = this.tc.slotAddress(slot);
+      if (at.context !== this.context) continue; // recompiled when next entered there
+      adaptive.retranslations++;
+      this.compile(at.pc, slot);
+    }
   }
 
   /** Follows privilege, satp and sfence changes: TLB flushes, code context, unlinking. */
@@ -208,6 +346,7 @@ export class JitEngine {
       this.jumpCache.flush();
     }
     const priv = Number(this.s[SLOT.priv]);
+    this.contextPriv = priv;
     const satp = this.s[SLOT.satp];
     const paged = isTranslated(satp, priv);
     const key = paged ? `${priv}:${satp}` : `bare:${priv}`;
@@ -228,7 +367,7 @@ export class JitEngine {
   private compile(pc: bigint, slot: number): boolean {
     let first: Tu;
     try {
-      first = formTu(this.mem, pc, this.fetchPaddr);
+      first = formTu(this.mem, pc, this.fetchPaddr, this.lowerFor);
     } catch (e) {
       if (e instanceof TrapSignal) return false; // the monitor raises the fetch fault
       throw e;
@@ -312,7 +451,7 @@ export class JitEngine {
       if (seen.has(at) || at >> 12n !== page) continue;
       seen.add(at);
       try {
-        const tu = formTu(this.mem, at, this.fetchPaddr);
+        const tu = formTu(this.mem, at, this.fetchPaddr, this.lowerFor);
         if (tu.insns.length === 0) continue;
         tus.push(tu);
         queue.push(...successors(tu));
@@ -334,7 +473,7 @@ export class JitEngine {
         seen.add(next);
         if (this.tc.linked(this.tc.slotFor(this.context, next))) continue;
         try {
-          const tu = formTu(this.mem, next, this.fetchPaddr);
+          const tu = formTu(this.mem, next, this.fetchPaddr, this.lowerFor);
           if (!this.tc.find(this.keyOf(tu))) batch.push(tu);
         } catch (e) {
           if (!(e instanceof TrapSignal)) throw e; // not mapped yet: compile it when reached
@@ -348,8 +487,10 @@ export class JitEngine {
   private instantiate(items: ModuleItem[], tus: Tu[]): FragmentEntry[] {
     const t0 = performance.now();
     const context = this.context;
-    const built = buildModule(items, { ...this.layoutBase, tableSize: this.tc.table.length },
-      (pc) => this.tc.slotFor(context, pc));
+    const built = buildModule(items, { ...this.layoutBase, tableSize: this.tc.table.length, priv: this.contextPriv }, {
+      slotFor: (pc) => this.tc.slotFor(context, pc),
+      siteFor: (insn, pc, nextPc) => this.siteFor(insn, pc, nextPc),
+    });
     let bytes = built.bytes;
     if (this.options.binaryen && items.some((item) => item.kind === 'region')) {
       const optimized = optimizeModule(bytes);
@@ -390,19 +531,28 @@ export class JitEngine {
         entry = this.tc.add(`region|${this.keyOf(head)}`, fn, ramPage, start, end - start);
       }
       this.tc.link(this.tc.slotFor(context, head.pc), entry);
+      const units = item.kind === 'unit' ? [item.tu] : item.tus;
+      for (const tu of units) if (tu.end === 'monitor') this.adaptive?.noteEndsAt(context, tu.nextPc, entry);
       return entry;
     });
   }
 
-  /** What a fragment depends on: context, addresses, the code bytes and where the unit ends. */
+  /**
+   * What a fragment depends on: context, addresses, the code bytes, where the unit ends,
+   * and how each of its sensitive instructions is lowered (the policy, and adaptation).
+   */
   private keyOf(tu: Tu): string {
     let raws = '';
     for (const insn of tu.insns) raws += `${insn.raw.toString(16)},`;
-    return `${this.context}|${tu.pc.toString(16)}|${tu.paddr.toString(16)}|${raws}|${tu.end}|${tu.nextPc.toString(16)}`;
+    let lowerings = '';
+    for (const l of tu.lowerings) lowerings += l === null ? '-' : l[0];
+    return `${this.context}|${tu.pc.toString(16)}|${tu.paddr.toString(16)}|${raws}|${lowerings}|${tu.end}|${tu.nextPc.toString(16)}`;
   }
 
   private flushAll(): void {
     this.tc.flush();
+    this.sites = [];
+    this.adaptive?.forgetFragments();
     this.nextHotCounter = 0;
     this.regionTrials.clear();
     this.jumpCache.flush();
@@ -435,7 +585,8 @@ export class JitEngine {
   }
 
   /** Slow-path load: TLB refill for RAM, devices, misaligned accesses and faults. */
-  private load(vaddr: bigint, size: AccessSize): bigint {
+  private load(vaddr: bigint, sizeAndFlags: number): bigint {
+    const size = (sizeAndFlags & 0xff) as AccessSize;
     if ((vaddr & BigInt(size - 1)) !== 0n) return this.mem.load(vaddr, size);
     const pa = this.mem.translateData(vaddr, Access.Load);
     const bus = this.board.bus;
@@ -444,13 +595,15 @@ export class JitEngine {
       this.tlb.fill(TlbKind.Load, vaddr, pa);
       return readRam(bus.view, off, size);
     }
+    if (sizeAndFlags & DEVICE_ACCESS_TRAPS) throw DEVICE_TRAP;
     const v = this.mem.loadPhysical(pa, size, vaddr, Access.Load);
     this.needsMonitor();
     return v;
   }
 
   /** Slow-path store: TLB refill for plain RAM, else through the bus (devices, code, HTIF). */
-  private store(vaddr: bigint, value: bigint, size: AccessSize): void {
+  private store(vaddr: bigint, value: bigint, sizeAndFlags: number): void {
+    const size = (sizeAndFlags & 0xff) as AccessSize;
     if ((vaddr & BigInt(size - 1)) !== 0n) {
       this.mem.store(vaddr, size, value);
       this.needsMonitor();
@@ -464,6 +617,7 @@ export class JitEngine {
       writeRam(bus.view, off, size, value);
       return;
     }
+    if (off < 0 && sizeAndFlags & DEVICE_ACCESS_TRAPS) throw DEVICE_TRAP;
     this.mem.storePhysical(pa, size, value, vaddr);
     this.needsMonitor();
   }

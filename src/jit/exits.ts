@@ -13,6 +13,18 @@ export const EXIT = {
   ATTENTION: 4,
   /** A tier-1 unit became hot; state.pc is its first instruction (nothing executed). */
   HOT: 5,
+  /**
+   * In-TC code changed state the monitor tracks (an interrupt enable, the privilege
+   * level): it re-evaluates pending interrupts and translation; state.pc is next.
+   */
+  RECHECK: 6,
 } as const;
 
-export const EXIT_NAMES = ['budget', 'unchained', 'jump-cache-miss', 'monitor', 'attention', 'hot'] as const;
+export const EXIT_NAMES = ['budget', 'unchained', 'jump-cache-miss', 'monitor', 'attention', 'hot', 'recheck'] as const;
+
+/**
+ * Or-ed into the size argument of the load and store helpers when the access's device
+ * case is lowered as a trap: a device access then leaves to the monitor, which emulates
+ * the instruction, instead of being performed by the helper (a callout).
+ */
+export const DEVICE_ACCESS_TRAPS = 0x100;

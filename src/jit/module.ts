@@ -3,6 +3,7 @@
 import { compileRegion, compileTu, type HotCounter, type RegionProbe } from './codegen/compile.js';
 import type { ModuleContext } from './codegen/module-context.js';
 import { mulhuBody, signedMulhBody } from './codegen/wide-multiply.js';
+import type { Insn } from '../isa/insn.js';
 import type { Tu } from './tu.js';
 import { ModuleBuilder } from './wasm/module-builder.js';
 import { I32, I64 } from './wasm/types.js';
@@ -16,6 +17,10 @@ export interface ModuleLayout {
   jumpCacheBase: number;
   jumpCacheMask: number;
   countChains: boolean;
+  /** Privilege level of the code context the module is compiled for. */
+  priv: number;
+  realtime: boolean;
+  countIntc: boolean;
 }
 
 export interface BuiltModule {
@@ -27,18 +32,27 @@ export interface BuiltModule {
 /** A tier-1 unit (counting its entries when `hot` is given) or a tier-2 region. */
 export type ModuleItem = { kind: 'unit'; tu: Tu; hot?: HotCounter } | { kind: 'region'; tus: readonly Tu[]; probe?: RegionProbe };
 
-export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, slotFor: (pc: bigint) => number): BuiltModule {
+export interface ModuleLinks {
+  /** The table slot of the fragment for a guest address in the module's code context. */
+  slotFor(pc: bigint): number;
+  /** Registers a callout site and returns its id. */
+  siteFor(insn: Insn, pc: bigint, nextPc: bigint): number;
+}
+
+export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, links: ModuleLinks): BuiltModule {
   const mb = new ModuleBuilder();
   const ccfType = mb.addType([], [I32]);
   const loadType = mb.addType([I64, I32], [I64]);
   const storeType = mb.addType([I64, I64, I32], []);
   const wideType = mb.addType([I64, I64], [I64]);
   const atomicType = mb.addType([I32, I64, I64, I64], [I64]);
+  const calloutType = mb.addType([I32], [I32]);
   mb.importMemory('env', 'memory', layout.memoryPages, layout.memoryPages);
   mb.importTable('env', 'table', layout.tableSize);
   const loadFn = mb.importFunction('env', 'load', loadType);
   const storeFn = mb.importFunction('env', 'store', storeType);
   const atomicFn = mb.importFunction('env', 'atomic', atomicType);
+  const calloutFn = mb.importFunction('env', 'callout', calloutType);
   const mulhuFn = mb.addFunction(wideType, mulhuBody());
   const mulhFn = mb.addFunction(wideType, signedMulhBody(mulhuFn, true));
   const mulhsuFn = mb.addFunction(wideType, signedMulhBody(mulhuFn, false));
@@ -46,7 +60,8 @@ export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, 
     ccfType, loadFn, storeFn, atomicFn, mulhuFn, mulhFn, mulhsuFn,
     tlbLoadBase: layout.tlbLoadBase, tlbStoreBase: layout.tlbStoreBase, tlbMask: layout.tlbMask,
     jumpCacheBase: layout.jumpCacheBase, jumpCacheMask: layout.jumpCacheMask, countChains: layout.countChains,
-    slotFor,
+    calloutFn, priv: layout.priv, realtime: layout.realtime, countIntc: layout.countIntc,
+    slotFor: links.slotFor, siteFor: links.siteFor,
   };
   const names: string[] = [];
   items.forEach((item, i) => {

@@ -105,7 +105,14 @@ export class TranslationCache {
     this.table.set(slot, entry.fn);
   }
 
-  private unlink(slot: number): void {
+  /** The code context and guest address a slot stands for. */
+  slotAddress(slot: number): { context: number; pc: bigint } {
+    const info = this.slots[slot];
+    return { context: info.context, pc: info.pc };
+  }
+
+  /** Points the slot back at the stub: the next entry compiles its code again. */
+  unlink(slot: number): void {
     const info = this.slots[slot];
     if (!info.fragment) return;
     info.fragment.slots.delete(slot);
@@ -121,8 +128,7 @@ export class TranslationCache {
     const set = this.byPage.get(ramPage);
     if (!set) return { dropped: 0, pageEmpty: true };
     let dropped = 0;
-    for (const entry of set) {
-      if (paddr >= entry.paddr + entry.length || paddr + size <= entry.paddr) continue;
+    for (const entry of this.covering(ramPage, paddr, size)) {
       for (const slot of [...entry.slots]) this.unlink(slot);
       this.fragments.delete(entry.key);
       set.delete(entry);
@@ -131,6 +137,13 @@ export class TranslationCache {
     this.invalidations += dropped;
     if (set.size === 0) this.byPage.delete(ramPage);
     return { dropped, pageEmpty: set.size === 0 };
+  }
+
+  /** The fragments of `ramPage` made from bytes in [paddr, paddr + size). */
+  covering(ramPage: number, paddr: number, size: number): FragmentEntry[] {
+    const set = this.byPage.get(ramPage);
+    if (!set) return [];
+    return [...set].filter((entry) => paddr < entry.paddr + entry.length && paddr + size > entry.paddr);
   }
 
   /** Unlinks the slots of the given contexts: their address-to-code mappings may have changed. */

@@ -1,18 +1,31 @@
 // Translation units: the run of guest instructions one compiled fragment covers. Code is
 // read through the guest's own fetch path (so privilege and paging apply), and a unit
 // ends at a control transfer (included), before an instruction the monitor must handle
-// (sensitive, illegal, or straddling a page), at the page's end, or at a length cap.
+// (a sensitive one lowered as a trap, an illegal one, or one straddling a page), at the
+// page's end, or at a length cap.
 import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
 import { Op } from '../isa/opcodes.js';
 import { classifySensitive } from '../isa/sensitive.js';
 import { TrapSignal } from '../machine/trap.js';
 import type { GuestMemory } from '../mmu/guest-memory.js';
+import type { Lowering } from './lowering.js';
 
 export const TU_MAX_INSNS = 64;
 
-/** Why a unit ends; for 'monitor' the instruction at `nextPc` is left to the monitor. */
-export type TuEnd = 'branch' | 'monitor' | 'page' | 'cap';
+/**
+ * Why a unit ends; for 'monitor' the instruction at `nextPc` is left to the monitor; for
+ * 'system' the last instruction (ecall, ebreak, xRET, not trapped) transfers control
+ * through the monitor.
+ */
+export type TuEnd = 'branch' | 'monitor' | 'system' | 'page' | 'cap';
+
+/**
+ * The lowering of an instruction's sensitive case in the current code context: for a
+ * statically sensitive instruction its class's (or its site's, once adapted); for a load
+ * or store, how a device access is handled; null for anything else.
+ */
+export type LowerFor = (insn: Insn, pc: bigint) => Lowering | null;
 
 export interface Tu {
   /** Virtual address of the first instruction. */
@@ -22,18 +35,30 @@ export interface Tu {
   readonly insns: readonly Insn[];
   /** Virtual address of each instruction. */
   readonly pcs: readonly bigint[];
+  /** Each instruction's lowering (LowerFor); never 'trap' for a statically sensitive one. */
+  readonly lowerings: readonly (Lowering | null)[];
   readonly end: TuEnd;
   /** Where execution continues after the last instruction when it does not branch. */
   readonly nextPc: bigint;
 }
 
 /**
- * Instructions that end a unit before them and are executed by the monitor: every
- * sensitive instruction (src/isa/sensitive.ts; for now all are trapped and emulated),
- * illegal words, and amocas.q (its register pairs do not fit the atomic helper).
+ * Instructions that end a unit before them and are executed by the monitor: sensitive
+ * instructions lowered as traps (src/isa/sensitive.ts), illegal words, and amocas.q (its
+ * register pairs do not fit the atomic helper).
  */
-export function leavesToMonitor(insn: Insn): boolean {
-  return insn.op === Op.ILLEGAL || insn.op === Op.AMOCAS_Q || classifySensitive(insn) !== null;
+export function leavesToMonitor(insn: Insn, lowering: Lowering | null): boolean {
+  return insn.op === Op.ILLEGAL || insn.op === Op.AMOCAS_Q || (lowering === 'trap' && classifySensitive(insn) !== null);
+}
+
+/** System instructions after which control continues wherever the monitor put it. */
+export function transfersThroughMonitor(op: Op): boolean {
+  return op === Op.ECALL || op === Op.EBREAK || op === Op.MRET || op === Op.SRET;
+}
+
+/** Every load or store: the instructions that may reach a device (MMIO). */
+export function isLoadOrStore(op: Op): boolean {
+  return op >= Op.LB && op <= Op.SD;
 }
 
 export function endsUnit(op: Op): boolean {
@@ -44,9 +69,11 @@ export function endsUnit(op: Op): boolean {
  * Forms the unit starting at `pc`. `paddrOf` translates a fetch address (it may throw
  * for the first instruction: the caller then lets the monitor raise the fault).
  */
-export function formTu(mem: GuestMemory, pc: bigint, paddrOf: (pc: bigint) => number, maxInsns = TU_MAX_INSNS): Tu {
+export function formTu(mem: GuestMemory, pc: bigint, paddrOf: (pc: bigint) => number, lowerFor: LowerFor,
+  maxInsns = TU_MAX_INSNS): Tu {
   const insns: Insn[] = [];
   const pcs: bigint[] = [];
+  const lowerings: (Lowering | null)[] = [];
   const page = pc >> 12n;
   const paddr = paddrOf(pc);
   let at = pc;
@@ -69,11 +96,14 @@ export function formTu(mem: GuestMemory, pc: bigint, paddrOf: (pc: bigint) => nu
       break;
     }
     const insn = decode(raw);
-    if (leavesToMonitor(insn)) { end = 'monitor'; break; }
+    const lowering = lowerFor(insn, at);
+    if (leavesToMonitor(insn, lowering)) { end = 'monitor'; break; }
     insns.push(insn);
     pcs.push(at);
+    lowerings.push(lowering);
     at = BigInt.asUintN(64, at + BigInt(insn.len));
     if (endsUnit(insn.op)) { end = 'branch'; break; }
+    if (transfersThroughMonitor(insn.op)) { end = 'system'; break; }
   }
-  return { pc, paddr, insns, pcs, end, nextPc: at };
+  return { pc, paddr, insns, pcs, lowerings, end, nextPc: at };
 }

@@ -23,15 +23,21 @@ export interface Clock {
 
 export class InstructionClock implements Clock {
   readonly realtime = false;
-  /** Ticks added by writes to mtime and by idle skips. */
-  private offset = 0n;
   constructor(private readonly state: BigUint64Array) {}
+
+  /**
+   * Ticks added by writes to mtime and by idle skips. Kept in the state block so that
+   * compiled code can read the time inline (src/jit/codegen/sensitive-intc.ts).
+   */
+  private get offset(): bigint {
+    return BigInt.asIntN(64, this.state[SLOT.mtimeOffset]);
+  }
 
   mtime(): bigint {
     return BigInt.asUintN(64, this.state[SLOT.executed] / INSNS_PER_TICK + this.offset);
   }
   setMtime(value: bigint): void {
-    this.offset = value - this.state[SLOT.executed] / INSNS_PER_TICK;
+    this.state[SLOT.mtimeOffset] = BigInt.asUintN(64, value - this.state[SLOT.executed] / INSNS_PER_TICK);
   }
   instructionsUntil(target: bigint): bigint | null {
     const now = this.mtime();

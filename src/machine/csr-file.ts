@@ -26,6 +26,8 @@ const MSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE
 const SSTATUS_VISIBLE = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.UBE | MSTATUS.SPP | MSTATUS.VS | MSTATUS.FS |
   MSTATUS.XS | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.UXL | MSTATUS.SD;
 const SSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.SUM | MSTATUS.MXR;
+const STATUS_TRANSLATION_BITS = MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.MPP;
+const STATUS_INTERRUPT_BITS = MSTATUS.MIE | MSTATUS.SIE;
 /** Exceptions that may be delegated: all defined causes except ecall from M. */
 const MEDELEG_WRITABLE = 0b1011_0011_1111_1111n;
 const S_INTERRUPTS = (1n << 1n) | (1n << 5n) | (1n << 9n);
@@ -38,6 +40,73 @@ const ENVCFG_WRITABLE = 1n; // FIOM only: no Zicbo*, Svpbmt or Sstc
 const SATP_MODE_BARE = 0n;
 const SATP_MODE_SV39 = 8n;
 const PMPADDR_MASK = (1n << 54n) - 1n;
+
+/**
+ * How a CSR with no read side effects and no access rule beyond its privilege level is
+ * read: a state slot, optionally masked by a constant or by another slot, or a constant.
+ * readCsr uses this table, and compiled code reads these CSRs inline from it (in-TC).
+ */
+export type CsrReadForm =
+  | { readonly slot: number; readonly mask?: bigint; readonly maskSlot?: number }
+  | { readonly value: bigint };
+
+const PLAIN_READS = new Map<number, CsrReadForm>([
+  [CSR.sstatus, { slot: SLOT.mstatus, mask: SSTATUS_VISIBLE }],
+  [CSR.sie, { slot: SLOT.mie, maskSlot: SLOT.mideleg }],
+  [CSR.sip, { slot: SLOT.mip, maskSlot: SLOT.mideleg }],
+  [CSR.stvec, { slot: SLOT.stvec }], [CSR.scounteren, { slot: SLOT.scounteren }],
+  [CSR.senvcfg, { slot: SLOT.senvcfg }], [CSR.sscratch, { slot: SLOT.sscratch }],
+  [CSR.sepc, { slot: SLOT.sepc }], [CSR.scause, { slot: SLOT.scause }], [CSR.stval, { slot: SLOT.stval }],
+  [CSR.mvendorid, { value: 0n }], [CSR.marchid, { value: 0n }], [CSR.mimpid, { value: 0n }],
+  [CSR.mhartid, { value: 0n }], [CSR.mconfigptr, { value: 0n }], [CSR.misa, { value: MISA_VALUE }],
+  [CSR.mstatus, { slot: SLOT.mstatus }], [CSR.medeleg, { slot: SLOT.medeleg }],
+  [CSR.mideleg, { slot: SLOT.mideleg }], [CSR.mie, { slot: SLOT.mie }], [CSR.mip, { slot: SLOT.mip }],
+  [CSR.mtvec, { slot: SLOT.mtvec }], [CSR.mcounteren, { slot: SLOT.mcounteren }],
+  [CSR.menvcfg, { slot: SLOT.menvcfg }], [CSR.mcountinhibit, { slot: SLOT.mcountinhibit }],
+  [CSR.mscratch, { slot: SLOT.mscratch }], [CSR.mepc, { slot: SLOT.mepc }],
+  [CSR.mcause, { slot: SLOT.mcause }], [CSR.mtval, { slot: SLOT.mtval }],
+]);
+
+export function plainCsrRead(num: number): CsrReadForm | undefined {
+  return PLAIN_READS.get(num);
+}
+
+function readPlain(s: BigUint64Array, form: CsrReadForm): bigint {
+  if ('value' in form) return form.value;
+  let v = s[form.slot];
+  if (form.mask !== undefined) v &= form.mask;
+  if (form.maskSlot !== undefined) v &= s[form.maskSlot];
+  return v;
+}
+
+/**
+ * CSRs whose write only stores the value, masked, into their slot: no side effect, no
+ * other rule. writeCsr uses this table, and compiled code writes these inline (in-TC).
+ */
+export interface CsrWriteForm { readonly slot: number; readonly mask: bigint }
+
+const PLAIN_WRITES = new Map<number, CsrWriteForm>([
+  [CSR.mepc, { slot: SLOT.mepc, mask: ~1n & MASK64 }], [CSR.sepc, { slot: SLOT.sepc, mask: ~1n & MASK64 }],
+  [CSR.mcause, { slot: SLOT.mcause, mask: MASK64 }], [CSR.scause, { slot: SLOT.scause, mask: MASK64 }],
+  [CSR.mtval, { slot: SLOT.mtval, mask: MASK64 }], [CSR.stval, { slot: SLOT.stval, mask: MASK64 }],
+  [CSR.mscratch, { slot: SLOT.mscratch, mask: MASK64 }], [CSR.sscratch, { slot: SLOT.sscratch, mask: MASK64 }],
+]);
+
+export function plainCsrWrite(num: number): CsrWriteForm | undefined {
+  return PLAIN_WRITES.get(num);
+}
+
+/**
+ * mstatus and sstatus writes: the bits each may change, the fields always set, and which
+ * changed bits stale translations or may make an interrupt deliverable. Compiled code
+ * writes a status inline when no translation bit changes (src/jit/codegen/sensitive.ts).
+ */
+export const STATUS_WRITE = {
+  writable: new Map<number, bigint>([[CSR.mstatus, MSTATUS_WRITABLE], [CSR.sstatus, SSTATUS_WRITABLE]]),
+  fixed: XLEN_FIELDS,
+  translationBits: STATUS_TRANSLATION_BITS,
+  interruptBits: STATUS_INTERRUPT_BITS,
+} as const;
 
 /** Which privilege levels' counteren bits gate a counter read (cycle, time, instret, hpm). */
 function checkCounterAccess(s: BigUint64Array, num: number, priv: number): void {
@@ -58,6 +127,8 @@ function isHpm(num: number, base: number): boolean {
 /** Reads a CSR. Throws an illegal-instruction TrapSignal if it does not exist here. */
 export function readCsr(env: CsrEnvironment, num: number, priv: number): bigint {
   const s = env.state;
+  const plain = PLAIN_READS.get(num);
+  if (plain) return readPlain(s, plain);
   switch (num) {
     case CSR.cycle: case CSR.time: case CSR.instret:
       checkCounterAccess(s, num, priv);
@@ -65,35 +136,9 @@ export function readCsr(env: CsrEnvironment, num: number, priv: number): bigint 
       return num === CSR.cycle ? cycleValue(s) : instretValue(s);
     case CSR.mcycle: return cycleValue(s);
     case CSR.minstret: return instretValue(s);
-    case CSR.sstatus: return s[SLOT.mstatus] & SSTATUS_VISIBLE;
-    case CSR.sie: return s[SLOT.mie] & s[SLOT.mideleg];
-    case CSR.sip: return s[SLOT.mip] & s[SLOT.mideleg];
-    case CSR.stvec: return s[SLOT.stvec];
-    case CSR.scounteren: return s[SLOT.scounteren];
-    case CSR.senvcfg: return s[SLOT.senvcfg];
-    case CSR.sscratch: return s[SLOT.sscratch];
-    case CSR.sepc: return s[SLOT.sepc];
-    case CSR.scause: return s[SLOT.scause];
-    case CSR.stval: return s[SLOT.stval];
     case CSR.satp:
       if (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TVM)) illegal();
       return s[SLOT.satp];
-    case CSR.mvendorid: case CSR.marchid: case CSR.mimpid: case CSR.mhartid: case CSR.mconfigptr:
-      return 0n;
-    case CSR.mstatus: return s[SLOT.mstatus];
-    case CSR.misa: return MISA_VALUE;
-    case CSR.medeleg: return s[SLOT.medeleg];
-    case CSR.mideleg: return s[SLOT.mideleg];
-    case CSR.mie: return s[SLOT.mie];
-    case CSR.mip: return s[SLOT.mip];
-    case CSR.mtvec: return s[SLOT.mtvec];
-    case CSR.mcounteren: return s[SLOT.mcounteren];
-    case CSR.menvcfg: return s[SLOT.menvcfg];
-    case CSR.mcountinhibit: return s[SLOT.mcountinhibit];
-    case CSR.mscratch: return s[SLOT.mscratch];
-    case CSR.mepc: return s[SLOT.mepc];
-    case CSR.mcause: return s[SLOT.mcause];
-    case CSR.mtval: return s[SLOT.mtval];
     // Sdtrig with no triggers: tselect is hard-wired to 0 and tdata1 reads type 0
     // ("no trigger here"), which is how firmware and tests learn there are none.
     case CSR.tselect: case CSR.tdata1: case CSR.tdata2: case CSR.tdata3: return 0n;
@@ -155,6 +200,8 @@ function instretValue(s: BigUint64Array): bigint {
  */
 function writeCsr(env: CsrEnvironment, num: number, value: bigint): void {
   const s = env.state;
+  const plain = PLAIN_WRITES.get(num);
+  if (plain) { s[plain.slot] = value & plain.mask; return; }
   switch (num) {
     case CSR.mstatus: {
       const old = s[SLOT.mstatus];
@@ -191,14 +238,6 @@ function writeCsr(env: CsrEnvironment, num: number, value: bigint): void {
     }
     case CSR.mtvec: s[SLOT.mtvec] = legalTvec(value); return;
     case CSR.stvec: s[SLOT.stvec] = legalTvec(value); return;
-    case CSR.mepc: s[SLOT.mepc] = value & ~1n; return;
-    case CSR.sepc: s[SLOT.sepc] = value & ~1n; return;
-    case CSR.mcause: s[SLOT.mcause] = value; return;
-    case CSR.scause: s[SLOT.scause] = value; return;
-    case CSR.mtval: s[SLOT.mtval] = value; return;
-    case CSR.stval: s[SLOT.stval] = value; return;
-    case CSR.mscratch: s[SLOT.mscratch] = value; return;
-    case CSR.sscratch: s[SLOT.sscratch] = value; return;
     case CSR.mcounteren: s[SLOT.mcounteren] = value & 0xffff_ffffn; return;
     case CSR.scounteren: s[SLOT.scounteren] = value & 0xffff_ffffn; return;
     case CSR.menvcfg: s[SLOT.menvcfg] = value & ENVCFG_WRITABLE; return;
@@ -227,8 +266,8 @@ function setStatus(env: CsrEnvironment, value: bigint): void {
   const old = s[SLOT.mstatus];
   s[SLOT.mstatus] = value | XLEN_FIELDS;
   const changed = old ^ s[SLOT.mstatus];
-  if (changed & (MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.MPP)) env.translationChanged();
-  if (changed & (MSTATUS.MIE | MSTATUS.SIE)) env.interruptsChanged();
+  if (changed & STATUS_TRANSLATION_BITS) env.translationChanged();
+  if (changed & STATUS_INTERRUPT_BITS) env.interruptsChanged();
 }
 
 /** Direct (0) and vectored (1) are the legal modes; a reserved mode is replaced by direct. */

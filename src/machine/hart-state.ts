@@ -32,18 +32,28 @@ export const SLOT = {
   attention: 64,
   context: 65,
   chainedExits: 66,
+  // In-TC counter reads: executed + budget and retired + budget at the start of the
+  // current run, so compiled code gets the exact count at any instruction as
+  // base - budget - (instructions of its unit not yet reached), with no call.
+  runBaseExecuted: 67,
+  runBaseRetired: 68,
+  // Deterministic clock: mtime = executed / 10 + mtimeOffset (src/machine/clock.ts).
+  mtimeOffset: 69,
   // PMP WARL storage: pmpcfg0..15 (only even ones exist on RV64), pmpaddr0..63
   pmpcfg: 80,
   pmpaddr: 96,
+  // In-TC emulations by sensitive class (counted by compiled code when statistics are
+  // on), in the order of SENSITIVE_CLASSES (src/isa/sensitive.ts)
+  intcCounts: 160,
 } as const;
 
-export const STATE_SLOTS = 160;
+export const STATE_SLOTS = 176;
 export const STATE_BYTES = STATE_SLOTS * 8;
 
 export const NO_RESERVATION = 0xffff_ffff_ffff_ffffn;
 
 /** Slots that span several: their length. Every other field is one slot. */
-const SPANS: Partial<Record<keyof typeof SLOT, number>> = { pmpcfg: 16, pmpaddr: 64 };
+const SPANS: Partial<Record<keyof typeof SLOT, number>> = { pmpcfg: 16, pmpaddr: 64, intcCounts: 16 };
 
 // A layout mistake (two fields in one slot) would corrupt state silently: check it once.
 {

@@ -26,6 +26,8 @@ export class JitExecutor {
         if (hart.deliverException(e.cause, e.tval, hart.state[SLOT.pc])) return StopReason.TrapLoop;
         continue;
       }
+      if (r.trapLoop) return StopReason.TrapLoop;
+      if (r.idle) return StopReason.Idle;
       if (r.exit === EXIT.BUDGET) return this.interp.run(end - Number(hart.executed));
       if (Number(hart.executed) >= end) return StopReason.Limit;
       if (r.exit === EXIT.MONITOR) {
@@ -33,7 +35,7 @@ export class JitExecutor {
         const reason = this.interp.run(1);
         if (reason !== StopReason.Limit) return reason;
       }
-      // EXIT.ATTENTION: the loop head serves interrupts and stop requests.
+      // EXIT.ATTENTION, EXIT.RECHECK: the loop head serves interrupts and stop requests.
     }
   }
 }

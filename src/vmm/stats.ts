@@ -1,6 +1,7 @@
 // The run summary behind --stats and --stats-json: exact event counts plus host timing.
 import { SLOT } from '../machine/hart-state.js';
 import { EXIT_NAMES } from '../jit/exits.js';
+import { describePolicy } from '../jit/lowering.js';
 import type { VirtualMachine } from './vm.js';
 
 const EXCEPTION_NAMES: Record<number, string> = {
@@ -32,6 +33,14 @@ export interface JitRunStats {
   exits: Record<string, number>;
   /** Instructions compiled code left to the monitor (trapped and emulated), by sensitive class. */
   monitorExits: Record<string, number>;
+  /** The lowering policy of sensitive instructions, as --sensitive would write it. */
+  sensitivePolicy: string;
+  /** Callouts to the monitor, by sensitive class. */
+  callouts: Record<string, number>;
+  /** In-TC emulations by class; null unless counted (--stats counts them). */
+  inTc: Record<string, number> | null;
+  /** Adaptive retranslation; null when off. */
+  adaptive: { threshold: number; trapsBeforeAdaptation: number; sitesAdapted: number; retranslations: number } | null;
   /** Exits that went straight to the next fragment (tail call or jump-cache hit); null unless counted. */
   chainedExits: number | null;
   invalidations: number;
@@ -70,6 +79,13 @@ export function collectStats(vm: VirtualMachine): RunStats {
       jumpCacheFills: jit.jumpCache.fills,
       exits: Object.fromEntries(EXIT_NAMES.map((n, i) => [n, jit.stats.exits[i]])),
       monitorExits: Object.fromEntries(jit.stats.monitorExits),
+      sensitivePolicy: describePolicy(jit.options.sensitive),
+      callouts: Object.fromEntries(jit.stats.callouts),
+      inTc: nonZero(jit.intcCounts()),
+      adaptive: jit.adaptive ? {
+        threshold: jit.adaptive.threshold, trapsBeforeAdaptation: jit.adaptive.trapsBeforeAdaptation,
+        sitesAdapted: jit.adaptive.sitesAdapted, retranslations: jit.adaptive.retranslations,
+      } : null,
       chainedExits: jit.options.countChains ? Number(vm.board.hart.state[SLOT.chainedExits]) : null,
       invalidations: jit.tc.invalidations,
       flushes: jit.tc.flushes,
@@ -85,6 +101,10 @@ export function collectStats(vm: VirtualMachine): RunStats {
     hostSeconds: seconds,
     mips: seconds > 0 ? executed / seconds / 1e6 : 0,
   };
+}
+
+function nonZero(counts: Map<string, number> | null): Record<string, number> | null {
+  return counts && Object.fromEntries([...counts].filter(([, n]) => n > 0));
 }
 
 function named(counts: number[], names: Record<number, string>): Record<string, number> {
@@ -112,7 +132,15 @@ export function formatStats(st: RunStats): string {
     lines.push(`TC                   ${j.tcLookups} lookups, ${j.tcHits} hits, ${j.tcMisses} misses, ${j.invalidations} invalidations, ${j.flushes} flushes`);
     list('exits to monitor', j.exits);
     lines.push(`chained exits        ${j.chainedExits ?? 'not counted (--stats counts them)'}`);
+    lines.push(`sensitive policy     ${j.sensitivePolicy}`);
     list('trapped, by class', j.monitorExits);
+    list('callouts, by class', j.callouts);
+    if (j.inTc) list('in-TC, by class', j.inTc);
+    else lines.push('in-TC, by class      not counted (--stats counts them)');
+    if (j.adaptive) {
+      lines.push(`adaptive             threshold ${j.adaptive.threshold}: ${j.adaptive.trapsBeforeAdaptation} traps before adaptation, ` +
+        `${j.adaptive.sitesAdapted} sites adapted, ${j.adaptive.retranslations} retranslations`);
+    }
     lines.push(`jump cache           ${j.jumpCacheFills} fills (misses)`);
     lines.push(`TLB                  ${j.tlb.entries} entries, ${j.tlb.fills} fills, ${j.tlb.flushes} flushes`);
     lines.push(`tier 2               ${j.tier2.promotions} promotions (${j.tier2.regionUnits} units in regions), ` +

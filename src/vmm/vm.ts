@@ -13,6 +13,7 @@ import { exceptionName } from './stats.js';
 import type { MisalignedPolicy } from '../mmu/guest-memory.js';
 import { DEFAULT_JIT_OPTIONS, JitEngine, type JitOptions } from '../jit/engine.js';
 import { JitExecutor } from './jit-executor.js';
+import { MonitorCallouts } from './callouts.js';
 
 /** How a run ended. */
 export type RunOutcome =
@@ -66,7 +67,8 @@ export class VirtualMachine {
     };
     this.interp = new Interpreter(this.board, this.csrEnv, options.misaligned);
     if (options.engine === 'jit') {
-      this.jit = new JitEngine(this.board, options.misaligned, { ...DEFAULT_JIT_OPTIONS, ...options.jit });
+      const callouts = new MonitorCallouts(hart, this.csrEnv);
+      this.jit = new JitEngine(this.board, options.misaligned, { ...DEFAULT_JIT_OPTIONS, ...options.jit }, callouts);
       this.executor = new JitExecutor(this.board, this.jit, this.interp);
     } else {
       this.executor = this.interp;

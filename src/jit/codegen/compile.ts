@@ -3,13 +3,15 @@
 import type { Insn } from '../../isa/insn.js';
 import { Op } from '../../isa/opcodes.js';
 import { EXIT } from '../exits.js';
-import type { Tu } from '../tu.js';
+import { classifySensitive } from '../../isa/sensitive.js';
+import { transfersThroughMonitor, type Tu } from '../tu.js';
 import { I32 } from '../wasm/types.js';
 import { emitAlu } from './alu.js';
 import { emitControl } from './control.js';
 import { Fragment, STATE } from './fragment.js';
 import { emitMemory } from './memory.js';
 import type { ModuleContext } from './module-context.js';
+import { emitSensitive } from './sensitive.js';
 
 /** Where tier-1 fragments count their entries, for hot-region detection. */
 export interface HotCounter {
@@ -80,9 +82,19 @@ function emitUnit(f: Fragment, tu: Tu): void {
     const insn = tu.insns[k];
     const pc = tu.pcs[k];
     const nextPc = k + 1 < n ? tu.pcs[k + 1] : tu.nextPc;
+    const at = { pc, nextPc, index: k, count: n };
     if (emitAlu(f, insn, pc)) continue;
-    if (emitMemory(f, insn, { pc, nextPc, index: k, count: n })) continue;
+    if (emitMemory(f, insn, at, tu.lowerings[k])) continue;
     if (insn.op === Op.FENCE) continue; // one hart: ordering is free
+    const lowering = tu.lowerings[k];
+    if (lowering !== null && classifySensitive(insn) !== null) {
+      emitSensitive(f, insn, lowering, at);
+      if (transfersThroughMonitor(insn.op)) {
+        if (k !== n - 1) throw new Error('an instruction that transfers through the monitor must end its unit');
+        return;
+      }
+      continue;
+    }
     if (emitControl(f, insn, pc)) {
       if (k !== n - 1) throw new Error('a control transfer must end its unit');
       return;

@@ -78,6 +78,13 @@ export class Fragment {
     this.dirty[r] = 1;
   }
 
+  /** Reloads guest register r from the state block, where the monitor may have written it. */
+  reload(r: number): void {
+    if (r === 0) return;
+    this.c.i32Const(STATE).i64Load(r * 8).localSet(this.local(r));
+    this.loaded[r] = 1;
+  }
+
   /** Stores every dirty register (except `skip`) back to the state block. */
   writeBack(skip = -1): void {
     for (let r = 1; r < 32; r++) {
@@ -93,6 +100,17 @@ export class Fragment {
   exit(code: number, pc: bigint): void {
     this.writeBack();
     this.storePc(pc);
+    this.c.i32Const(code).return_();
+  }
+
+  /**
+   * Leaves with `code` after an instruction completed inline: state.pc = nextPc, and the
+   * `refund` instructions after it in the unit, charged but not run, are given back.
+   */
+  exitAfter(code: number, nextPc: bigint, refund: number): void {
+    this.writeBack();
+    this.storePc(nextPc);
+    this.c.i32Const(STATE).i32Const(refund).i32Store(REFUND_OFFSET);
     this.c.i32Const(code).return_();
   }
 

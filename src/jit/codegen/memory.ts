@@ -5,6 +5,8 @@
 import type { Insn } from '../../isa/insn.js';
 import { amoShape } from '../../isa/amo.js';
 import { Op } from '../../isa/opcodes.js';
+import { DEVICE_ACCESS_TRAPS } from '../exits.js';
+import type { Lowering } from '../lowering.js';
 import { I64 } from '../wasm/types.js';
 import type { Fragment } from './fragment.js';
 
@@ -20,12 +22,18 @@ const STORES: Partial<Record<Op, 1 | 2 | 4 | 8>> = { [Op.SB]: 1, [Op.SH]: 2, [Op
 /** Where this instruction sits in its unit: for exact state on a slow path. */
 export interface Position { pc: bigint; nextPc: bigint; index: number; count: number }
 
-export function emitMemory(f: Fragment, insn: Insn, at: Position): boolean {
+/**
+ * `devices` is how a load or store that reaches a device is lowered: 'trap' leaves to
+ * the monitor (the helper signals it), anything else has the helper perform the access
+ * (a callout; devices live in the monitor, so there is no inline form).
+ */
+export function emitMemory(f: Fragment, insn: Insn, at: Position, devices: Lowering | null): boolean {
   if (isAtomic(insn.op)) { emitAtomic(f, insn, at); return true; }
+  const flags = devices === 'trap' ? DEVICE_ACCESS_TRAPS : 0;
   const load = LOADS[insn.op];
-  if (load) { emitLoad(f, insn, load, at); return true; }
+  if (load) { emitLoad(f, insn, load, at, flags); return true; }
   const size = STORES[insn.op];
-  if (size) { emitStore(f, insn, size, at); return true; }
+  if (size) { emitStore(f, insn, size, at, flags); return true; }
   return false;
 }
 
@@ -46,7 +54,7 @@ function machineAddress(f: Fragment, base: number): void {
   f.c.localGet(f.t64a).localGet(f.t32a).i64Load(base + 8).i64Add().i32WrapI64();
 }
 
-function emitLoad(f: Fragment, insn: Insn, a: Access, at: Position): void {
+function emitLoad(f: Fragment, insn: Insn, a: Access, at: Position, flags: number): void {
   const c = f.c;
   const base = f.ctx.tlbLoadBase;
   lookup(f, insn, a.size, base);
@@ -60,7 +68,7 @@ function emitLoad(f: Fragment, insn: Insn, a: Access, at: Position): void {
   }
   c.else_();
   f.beforeHelper(at.pc, at.index, at.count);
-  c.localGet(f.t64a).i32Const(a.size).call(f.ctx.loadFn);
+  c.localGet(f.t64a).i32Const(a.size | flags).call(f.ctx.loadFn);
   if (a.signed) {
     if (a.size === 1) c.i64Extend8S(); else if (a.size === 2) c.i64Extend16S(); else c.i64Extend32S();
   }
@@ -74,7 +82,7 @@ function emitLoad(f: Fragment, insn: Insn, a: Access, at: Position): void {
   f.set(insn.rd);
 }
 
-function emitStore(f: Fragment, insn: Insn, size: 1 | 2 | 4 | 8, at: Position): void {
+function emitStore(f: Fragment, insn: Insn, size: 1 | 2 | 4 | 8, at: Position, flags: number): void {
   const c = f.c;
   const base = f.ctx.tlbStoreBase;
   f.get(insn.rs2);
@@ -91,7 +99,7 @@ function emitStore(f: Fragment, insn: Insn, size: 1 | 2 | 4 | 8, at: Position): 
   }
   c.else_();
   f.beforeHelper(at.pc, at.index, at.count);
-  c.localGet(f.t64a).localGet(f.t64b).i32Const(size).call(f.ctx.storeFn);
+  c.localGet(f.t64a).localGet(f.t64b).i32Const(size | flags).call(f.ctx.storeFn);
   f.exitIfAttention(at.nextPc);
   c.end();
 }

@@ -1,3 +1,5 @@
+import type { Insn } from '../../isa/insn.js';
+
 // What the code generator needs to know about the module it emits into and the machine
 // it emits for.
 export interface ModuleContext {
@@ -21,6 +23,16 @@ export interface ModuleContext {
   readonly jumpCacheMask: number;
   /** Count chained exits in the state block (for --stats). */
   readonly countChains: boolean;
+  /** Imported monitor entry for sensitive instructions compiled as callouts: callout(site i32) -> i32 (non-zero: leave). */
+  readonly calloutFn: number;
+  /** The privilege level of the code context (fixed per context, so per fragment). */
+  readonly priv: number;
+  /** mtime comes from the host clock: the time CSR cannot be computed inline. */
+  readonly realtime: boolean;
+  /** Count in-TC emulations by class in the state block (for --stats). */
+  readonly countIntc: boolean;
+  /** Registers a callout site (the pre-decoded instruction and where it sits) and returns its id. */
+  siteFor(insn: Insn, pc: bigint, nextPc: bigint): number;
   /** The table slot of the fragment for a guest address in the current code context. */
   slotFor(pc: bigint): number;
 }
