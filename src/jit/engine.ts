@@ -7,17 +7,16 @@ import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
 import { Op } from '../isa/opcodes.js';
 import { classifySensitive, SENSITIVE_CLASSES, SensitiveClass } from '../isa/sensitive.js';
-import { readRam, writeRam, type AccessSize } from '../machine/bus.js';
 import type { Board } from '../machine/board.js';
 import { SLOT } from '../machine/hart-state.js';
 import { HOT_COUNTERS, HOT_COUNTERS_OFFSET, JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
 import { TrapSignal } from '../machine/trap.js';
 import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
-import { executeAtomic } from '../mmu/atomics.js';
 import { Access, isTranslated, translate } from '../mmu/sv39.js';
-import { Tlb, TlbKind } from '../mmu/tlb.js';
+import { Tlb } from '../mmu/tlb.js';
 import { AdaptiveSites } from './adaptive.js';
-import { DEVICE_ACCESS_TRAPS, EXIT } from './exits.js';
+import { EXIT } from './exits.js';
+import { DEVICE_ACCESS_TRAPPED, SlowPath } from './slow-path.js';
 import { JumpCache } from './jump-cache.js';
 import type { HotCounter } from './codegen/compile.js';
 import { buildModule, type ModuleItem, type ModuleLayout } from './module.js';
@@ -79,9 +78,6 @@ export interface JitRun {
   /** A callout delivered an exception that put the hart in a trap loop. */
   trapLoop: boolean;
 }
-
-/** A load or store found a device while devices are lowered as traps: leave to the monitor. */
-const DEVICE_TRAP = Symbol('device access left to the monitor');
 
 /** A sensitive instruction compiled as a callout: the pre-decoded instruction and where it is. */
 interface CalloutSite {
@@ -162,18 +158,16 @@ export class JitEngine {
       jumpCacheBase: JUMP_CACHE_OFFSET, jumpCacheMask: this.jumpCache.mask, countChains: options.countChains,
       realtime: board.clock.realtime, countIntc: options.countIntc,
     };
+    const slow = new SlowPath(board.bus, this.mem, this.s, this.tlb, () => this.needsMonitor());
     this.imports = {
       env: {
         memory, table: this.tc.table,
         // Wasm hands i64 values to JS as signed BigInts; guest addresses are unsigned.
-        load: (vaddr: bigint, size: number) => this.load(BigInt.asUintN(64, vaddr), size),
+        load: (vaddr: bigint, size: number) => slow.load(BigInt.asUintN(64, vaddr), size),
         store: (vaddr: bigint, value: bigint, size: number) =>
-          this.store(BigInt.asUintN(64, vaddr), BigInt.asUintN(64, value), size),
-        atomic: (op: number, vaddr: bigint, src: bigint, compare: bigint) => {
-          const v = executeAtomic(this.mem, this.s, op, BigInt.asUintN(64, vaddr), BigInt.asUintN(64, src), BigInt.asUintN(64, compare));
-          this.needsMonitor();
-          return v;
-        },
+          slow.store(BigInt.asUintN(64, vaddr), BigInt.asUintN(64, value), size),
+        atomic: (op: number, vaddr: bigint, src: bigint, compare: bigint) =>
+          slow.atomic(op, BigInt.asUintN(64, vaddr), BigInt.asUintN(64, src), BigInt.asUintN(64, compare)),
         callout: (site: number) => this.callout(site),
       },
     };
@@ -210,7 +204,7 @@ export class JitEngine {
         this.stats.exits[exit]++;
       }
     } catch (e) {
-      if (e === DEVICE_TRAP) {
+      if (e === DEVICE_ACCESS_TRAPPED) {
         deviceTrap = true;
         exit = EXIT.MONITOR;
         this.stats.exits[exit]++;
@@ -582,44 +576,6 @@ export class JitEngine {
   private needsMonitor(): void {
     const hart = this.board.hart;
     if (hart.stopRequested || hart.interruptsDirty || hart.translationEpoch !== this.epoch) this.i32[SLOT.attention * 2] = 1;
-  }
-
-  /** Slow-path load: TLB refill for RAM, devices, misaligned accesses and faults. */
-  private load(vaddr: bigint, sizeAndFlags: number): bigint {
-    const size = (sizeAndFlags & 0xff) as AccessSize;
-    if ((vaddr & BigInt(size - 1)) !== 0n) return this.mem.load(vaddr, size);
-    const pa = this.mem.translateData(vaddr, Access.Load);
-    const bus = this.board.bus;
-    const off = bus.ramOffset(pa, size);
-    if (off >= 0) {
-      this.tlb.fill(TlbKind.Load, vaddr, pa);
-      return readRam(bus.view, off, size);
-    }
-    if (sizeAndFlags & DEVICE_ACCESS_TRAPS) throw DEVICE_TRAP;
-    const v = this.mem.loadPhysical(pa, size, vaddr, Access.Load);
-    this.needsMonitor();
-    return v;
-  }
-
-  /** Slow-path store: TLB refill for plain RAM, else through the bus (devices, code, HTIF). */
-  private store(vaddr: bigint, value: bigint, sizeAndFlags: number): void {
-    const size = (sizeAndFlags & 0xff) as AccessSize;
-    if ((vaddr & BigInt(size - 1)) !== 0n) {
-      this.mem.store(vaddr, size, value);
-      this.needsMonitor();
-      return;
-    }
-    const pa = this.mem.translateData(vaddr, Access.Store);
-    const bus = this.board.bus;
-    const off = bus.ramOffset(pa, size);
-    if (off >= 0 && !bus.pageNeedsSlowStores(pa)) {
-      this.tlb.fill(TlbKind.Store, vaddr, pa);
-      writeRam(bus.view, off, size, value);
-      return;
-    }
-    if (off < 0 && sizeAndFlags & DEVICE_ACCESS_TRAPS) throw DEVICE_TRAP;
-    this.mem.storePhysical(pa, size, value, vaddr);
-    this.needsMonitor();
   }
 }
 

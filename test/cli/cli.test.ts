@@ -131,6 +131,25 @@ describe('rvwasm CLI', () => {
     expectUsageError(rvwasm('run', ok, '--load-address', '0x1000'), /only applies with --raw/);
     expectUsageError(rvwasm('run', ok, '--stats=yes'), /takes no value/);
     expectUsageError(rvwasm('run', ok, '--trace', '--engine', 'jit'), /--trace needs --engine interp/);
+    expectUsageError(rvwasm('run', ok, '--sensitive', 'fast'), /unknown lowering "fast"/);
+    expectUsageError(rvwasm('run', ok, '--sensitive', 'intc,rdtsc=trap'), /unknown sensitive class "rdtsc"/);
+    expectUsageError(rvwasm('run', ok, '--sensitive', 'counter=trap,intc'), /must come first/);
+    expectUsageError(rvwasm('run', ok, '--sensitive'), /needs a policy/);
+    expectUsageError(rvwasm('run', ok, '--engine', 'interp', '--sensitive', 'trap'), /--sensitive needs --engine jit/);
+    expectUsageError(rvwasm('run', ok, '--engine', 'interp', '--adaptive'), /--adaptive needs --engine jit/);
+    expectUsageError(rvwasm('run', ok, '--adaptive=0'), /N >= 1/);
+    expectUsageError(rvwasm('run', ok, '--adaptive=lots'), /whole number/);
+  });
+
+  it('reports the sensitive-instruction policy and adaptation in --stats', () => {
+    const ok = file('ok2.elf', program(finisher(0x5555)));
+    const r = rvwasm('run', ok, '--sensitive', 'intc,csr-write=callout', '--stats');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/sensitive policy +intc,csr-write=callout/);
+    const a = rvwasm('run', ok, '--adaptive=3', '--stats');
+    expect(a.status).toBe(0);
+    expect(a.stderr).toMatch(/sensitive policy +trap/);
+    expect(a.stderr).toMatch(/adaptive +threshold 3: 1 traps before adaptation, 0 sites adapted/); // the finisher store
   });
 
   it('rejects bad images with one line and status 2', () => {

@@ -23,6 +23,14 @@ const MIN_INSTRUCTIONS = 100_000;
 
 const pair = pickEnginePair();
 const JIT_OPTIONS = pair.candidate === 'jit' ? { jit: { hotThreshold: 3, regionUnits: 16 } } : undefined;
+/** The other lowerings of sensitive instructions (the main run uses the default, intc), each on fewer programs. */
+const LOWERINGS: Record<string, Record<string, unknown>> = {
+  trap: { sensitive: 'trap' },
+  callout: { sensitive: 'callout' },
+  mixed: { sensitive: 'intc,csr-write=callout,status=trap,ecall=callout,mmio=trap,counter=trap' },
+  adaptive: { sensitive: 'trap', adaptive: 1 },
+};
+const LOWERING_RUNS = 40;
 
 describe('differential fuzzer', () => {
   it('encodes instructions that the decoder reads back as intended', () => {
@@ -127,6 +135,21 @@ describe('differential fuzzer', () => {
     expect(irqs.filter((k) => !mix.interrupts.has(k)), 'interrupts never taken').toEqual([]);
     expect(mix.pageStraddling, '32-bit instructions across a page boundary').toBeGreaterThan(0);
   });
+});
+
+describe('differential fuzzer, every lowering of sensitive instructions', () => {
+  for (const [name, lowering] of Object.entries(LOWERINGS)) {
+    it(`${pair.candidate} with sensitive instructions as ${name} matches ${pair.reference}`, () => {
+      if (!pair.jitCovered) return; // the lowerings are the JIT's; said loudly by the main test
+      let executed = 0;
+      fc.assert(fc.property(programArbitrary(), (program: Program) => {
+        const c = compareProgram(program, pair, choosePlan(program), { engineOptions: { ...JIT_OPTIONS, ...lowering } });
+        if (c.diffs.length > 0) throw new Error(report(c));
+        executed += Number(c.candidate.instructionCount);
+      }), { seed: SEED + 1, numRuns: LOWERING_RUNS, endOnFailure: true });
+      expect(executed).toBeGreaterThan(MIN_INSTRUCTIONS / 4);
+    });
+  }
 });
 
 function report(c: Comparison): string {

@@ -1,49 +1,95 @@
-// Every committed guest image under both engines: the JIT must leave exactly the state
-// the interpreter leaves (registers, pc, privilege, CSRs, counters, RAM, console output,
-// instruction count).
+// Every committed guest image under the interpreter and under the JIT with every way of
+// lowering sensitive instructions: the JIT must leave exactly the state the interpreter
+// leaves (registers, pc, privilege, CSRs, counters, RAM, console output, instruction
+// count), whether sensitive instructions trap, call out, run inline, or adapt.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Machine, type MachineOptions } from '../../src/api/index.js';
+import { parseElf } from '../../src/machine/elf.js';
 import { BUILD, elfFiles, MAX_INSNS } from '../helpers/guest-images.js';
 
 const MEMORY_MIB = 32;
 const CSRS = [0x300, 0x301, 0x302, 0x303, 0x304, 0x305, 0x306, 0x30a, 0x320, 0x340, 0x341, 0x342, 0x343, 0x344,
   0x100, 0x104, 0x105, 0x106, 0x10a, 0x140, 0x141, 0x142, 0x143, 0x144, 0x180, 0xb00, 0xb02];
 const OPTIONS: Record<string, MachineOptions> = { 'misaligned-trap.elf': { misaligned: 'trap' } };
+/** The sensitive-instruction benchmarks loop this many times here (their default is for timing). */
+const BENCH_ITERATIONS = 3000n;
 
-function finalState(path: string, engine: 'jit' | 'interp') {
+/** The JIT configurations: each lowering everywhere, a per-class mix, and adaptive from trap. */
+const LOWERINGS: Record<string, MachineOptions> = {
+  trap: { sensitive: 'trap' },
+  callout: { sensitive: 'callout' },
+  intc: { sensitive: 'intc' },
+  mixed: { sensitive: 'callout,counter=intc,status=trap,trap-setup=intc,ecall=trap,mmio=trap,xret=intc' },
+  adaptive: { sensitive: 'trap', adaptive: 2 },
+};
+
+function finalState(path: string, options: MachineOptions) {
   const out: Buffer[] = [];
   // A low hot threshold puts most loops through tier 2.
-  const m = new Machine({ engine, memoryMiB: MEMORY_MIB, jit: { hotThreshold: 50 }, output: (_fd, b) => out.push(Buffer.from(b)), ...OPTIONS[basename(path)] });
-  m.loadElf(new Uint8Array(readFileSync(path)), path);
+  const jit = options.engine === 'interp' ? {} : { jit: { hotThreshold: 50 } };
+  const m = new Machine({ memoryMiB: MEMORY_MIB, ...jit, output: (_fd, b) => out.push(Buffer.from(b)), ...OPTIONS[basename(path)], ...options });
+  const image = new Uint8Array(readFileSync(path));
+  m.loadElf(image, path);
+  const iterations = parseElf(image, path).symbols.get('bench_iterations');
+  if (iterations !== undefined) {
+    const word = new Uint8Array(8);
+    new DataView(word.buffer).setBigUint64(0, BENCH_ITERATIONS, true);
+    m.writeMemory(iterations, word);
+  }
   const outcome = m.run({ maxInsns: MAX_INSNS });
-  const { exceptions, interrupts, instructions, jit } = m.counters();
-  if (jit) promotions += jit.tier2.promotions;
+  const counters = m.counters();
   return {
-    outcome, pc: m.pc, privilege: m.privilege, instructions, exceptions, interrupts,
-    registers: Array.from({ length: 32 }, (_, i) => m.getRegister(i)),
-    csrs: CSRS.map((n) => `${n.toString(16)}=${m.readCsr(n).toString(16)}`),
-    output: Buffer.concat(out).toString('latin1'),
-    ram: createHash('sha256').update(m.readMemory(0x8000_0000n, MEMORY_MIB << 20)).digest('hex'),
+    state: {
+      outcome, pc: m.pc, privilege: m.privilege,
+      instructions: counters.instructions, exceptions: counters.exceptions, interrupts: counters.interrupts,
+      registers: Array.from({ length: 32 }, (_, i) => m.getRegister(i)),
+      csrs: CSRS.map((n) => `${n.toString(16)}=${m.readCsr(n).toString(16)}`),
+      output: Buffer.concat(out).toString('latin1'),
+      ram: createHash('sha256').update(m.readMemory(0x8000_0000n, MEMORY_MIB << 20)).digest('hex'),
+    },
+    jit: counters.jit,
   };
 }
 
-const images = [...elfFiles(BUILD), ...elfFiles(join(BUILD, 'tests'))];
-let promotions = 0;
+const images = [...elfFiles(BUILD), ...elfFiles(join(BUILD, 'tests')), ...elfFiles(join(BUILD, 'sensitive'))];
+const reference = new Map<string, ReturnType<typeof finalState>['state']>();
+function interpState(path: string) {
+  let state = reference.get(path);
+  if (!state) {
+    state = finalState(path, { engine: 'interp' }).state;
+    reference.set(path, state);
+  }
+  return state;
+}
 
-describe('guest images: jit and interp end in identical state', () => {
+const seen = { promotions: 0, trapped: 0, callouts: 0, adapted: 0 };
+
+describe('guest images: the jit under every lowering ends in the interpreter\'s state', () => {
   it('has images', () => { expect(images.length).toBeGreaterThan(20); });
   for (const path of images) {
-    it(path.slice(BUILD.length + 1), () => {
-      const jit = finalState(path, 'jit');
-      const interp = finalState(path, 'interp');
-      expect(interp.outcome).toEqual({ kind: 'exit', code: 0 });
-      expect(jit).toEqual(interp);
+    const name = path.slice(BUILD.length + 1);
+    it(`${name} (interp exits 0)`, () => {
+      expect(interpState(path).outcome).toEqual({ kind: 'exit', code: 0 });
     });
+    for (const [lowering, options] of Object.entries(LOWERINGS)) {
+      it(`${name} [${lowering}]`, () => {
+        const { state, jit } = finalState(path, options);
+        expect(state).toEqual(interpState(path));
+        seen.promotions += jit!.tier2.promotions;
+        const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+        if (lowering === 'trap') seen.trapped += sum(jit!.monitorExits);
+        if (lowering === 'callout') seen.callouts += sum(jit!.callouts);
+        if (lowering === 'adaptive') seen.adapted += jit!.adaptive!.sitesAdapted;
+      });
+    }
   }
-  it('exercised tier 2', () => {
-    expect(promotions).toBeGreaterThan(20);
+  it('exercised tier 2, traps, callouts and adaptation', () => {
+    expect(seen.promotions).toBeGreaterThan(20);
+    expect(seen.trapped).toBeGreaterThan(1000);
+    expect(seen.callouts).toBeGreaterThan(1000);
+    expect(seen.adapted).toBeGreaterThan(50);
   });
 });
