@@ -8,7 +8,8 @@ import type { Insn } from '../isa/insn.js';
 import { Op } from '../isa/opcodes.js';
 import { classifySensitive, SENSITIVE_CLASSES, SensitiveClass } from '../isa/sensitive.js';
 import type { Board } from '../machine/board.js';
-import { SLOT } from '../machine/hart-state.js';
+import { STATUS_WRITE } from '../machine/csr-file.js';
+import { readCount, SLOT, writeCount } from '../machine/hart-state.js';
 import { HOT_COUNTERS, HOT_COUNTERS_OFFSET, JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
 import { TrapSignal } from '../machine/trap.js';
 import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
@@ -114,6 +115,7 @@ export class JitEngine {
   readonly stats = new JitStats();
   private readonly s: BigUint64Array;
   private readonly i32: Int32Array;
+  private readonly u32: Uint32Array;
   private readonly imports: WebAssembly.Imports;
   private readonly layoutBase: Omit<ModuleLayout, 'tableSize' | 'priv'>;
   private epoch = -1;
@@ -121,12 +123,13 @@ export class JitEngine {
   private readonly contexts = new Map<string, number>();
   private readonly translatedContexts = new Set<number>();
   private context = 0;
-  /** The privilege level of the current code context. */
+  /** The privilege level of the current code context, and the mstatus bits its data translation used. */
   private contextPriv = 0;
+  private contextStatus = 0n;
   /** Counter values when the current run started, for helpers that need them exact. */
   private runStartBudget = 0;
-  private runStartExecuted = 0n;
-  private runStartRetired = 0n;
+  private runStartExecuted = 0;
+  private runStartRetired = 0;
   private nextHotCounter = 0;
   /** Regions on trial, by slot: the region's fragment and its loop counter's index. */
   private readonly regionTrials = new Map<number, { entry: FragmentEntry; iterations: number }>();
@@ -148,6 +151,7 @@ export class JitEngine {
     const memory = board.memory;
     this.s = board.hart.state;
     this.i32 = new Int32Array(memory.buffer, 0, this.s.length * 2);
+    this.u32 = new Uint32Array(memory.buffer, 0, this.s.length * 2);
     this.tlb = new Tlb(memory, options.tlbEntries);
     this.jumpCache = new JumpCache(memory);
     this.tc = new TranslationCache(options.maxFragments);
@@ -182,10 +186,11 @@ export class JitEngine {
     this.i32[SLOT.refund * 2] = 0;
     this.i32[SLOT.attention * 2] = 0;
     this.runStartBudget = budget;
-    this.runStartExecuted = s[SLOT.executed];
-    this.runStartRetired = s[SLOT.retired];
-    s[SLOT.runBaseExecuted] = BigInt.asUintN(64, s[SLOT.executed] + BigInt(budget));
-    s[SLOT.runBaseRetired] = BigInt.asUintN(64, s[SLOT.retired] + BigInt(budget));
+    const u32 = this.u32;
+    this.runStartExecuted = readCount(u32, SLOT.executed);
+    this.runStartRetired = readCount(u32, SLOT.retired);
+    writeCount(u32, SLOT.runBaseExecuted, this.runStartExecuted + budget);
+    writeCount(u32, SLOT.runBaseRetired, this.runStartRetired + budget);
     this.calloutFaulted = this.calloutIdle = this.calloutTrapLoop = false;
     let exit: number = EXIT.UNCHAINED;
     let exception: TrapSignal | null = null;
@@ -200,7 +205,7 @@ export class JitEngine {
           slot = this.tc.slotFor(this.context, pc); // compiling may have flushed the TC and renumbered slots
         }
         if (exit === EXIT.JUMP_CACHE_MISS) this.jumpCache.set(pc, this.context, slot);
-        exit = (this.tc.table.get(slot) as () => number)();
+        exit = this.tc.enter(slot);
         this.stats.exits[exit]++;
       }
     } catch (e) {
@@ -220,8 +225,8 @@ export class JitEngine {
     if (exit === EXIT.RECHECK) this.recheck();
     const executed = budget - this.i32[SLOT.budget * 2];
     const faulted = exception !== null || this.calloutFaulted;
-    s[SLOT.executed] = this.runStartExecuted + BigInt(executed);
-    s[SLOT.retired] = this.runStartRetired + BigInt(faulted ? executed - 1 : executed);
+    writeCount(u32, SLOT.executed, this.runStartExecuted + executed);
+    writeCount(u32, SLOT.retired, this.runStartRetired + (faulted ? executed - 1 : executed));
     return { exit, exception, executed, idle: this.calloutIdle, trapLoop: this.calloutTrapLoop };
   }
 
@@ -229,7 +234,8 @@ export class JitEngine {
   private recheck(): void {
     const hart = this.board.hart;
     hart.interruptsDirty = true;
-    if (Number(this.s[SLOT.priv]) !== this.contextPriv) hart.privilegeChanged();
+    const status = this.s[SLOT.mstatus] & STATUS_WRITE.translationBits;
+    if (Number(this.s[SLOT.priv]) !== this.contextPriv || status !== this.contextStatus) hart.privilegeChanged();
   }
 
   /** A sensitive instruction compiled as a callout: the monitor emulates it. Non-zero: leave. */
@@ -341,6 +347,7 @@ export class JitEngine {
     }
     const priv = Number(this.s[SLOT.priv]);
     this.contextPriv = priv;
+    this.contextStatus = this.s[SLOT.mstatus] & STATUS_WRITE.translationBits;
     const satp = this.s[SLOT.satp];
     const paged = isTranslated(satp, priv);
     const key = paged ? `${priv}:${satp}` : `bare:${priv}`;
@@ -569,8 +576,8 @@ export class JitEngine {
   /** The exact counters at the instruction a helper serves (devices read mtime from them). */
   private syncCountersForHelper(): void {
     const used = this.runStartBudget - this.i32[SLOT.budget * 2] - this.i32[SLOT.refund * 2] - 1;
-    this.s[SLOT.executed] = this.runStartExecuted + BigInt(used);
-    this.s[SLOT.retired] = this.runStartRetired + BigInt(used);
+    writeCount(this.u32, SLOT.executed, this.runStartExecuted + used);
+    writeCount(this.u32, SLOT.retired, this.runStartRetired + used);
   }
 
   private needsMonitor(): void {

@@ -50,6 +50,20 @@ export const SLOT = {
 export const STATE_SLOTS = 176;
 export const STATE_BYTES = STATE_SLOTS * 8;
 
+/**
+ * The instruction counts (executed, retired, and the JIT's run bases) as plain numbers,
+ * read and written through a Uint32Array view of the state block: no BigInt is allocated
+ * on the monitor's hot paths. The counts stay far below 2^53.
+ */
+export function readCount(words: Uint32Array, slot: number): number {
+  return words[slot * 2 + 1] * 2 ** 32 + words[slot * 2];
+}
+
+export function writeCount(words: Uint32Array, slot: number, value: number): void {
+  words[slot * 2] = value >>> 0;
+  words[slot * 2 + 1] = Math.floor(value / 2 ** 32);
+}
+
 export const NO_RESERVATION = 0xffff_ffff_ffff_ffffn;
 
 /** Slots that span several: their length. Every other field is one slot. */

@@ -2,7 +2,7 @@
 // instructions. The flags live here (not in each engine) so devices and CSR writes can
 // raise them without knowing which engine runs.
 import { IRQ } from '../isa/csr-numbers.js';
-import { STATE_SLOTS, SLOT, NO_RESERVATION } from './hart-state.js';
+import { STATE_SLOTS, SLOT, NO_RESERVATION, readCount } from './hart-state.js';
 import { resetCsrs } from './csr-file.js';
 import { STATE_OFFSET } from './layout.js';
 import { enterTrap, pendingInterrupt } from './trap.js';
@@ -13,6 +13,7 @@ export const TRAP_LOOP_LIMIT = 1000;
 
 export class Hart {
   readonly state: BigUint64Array;
+  private readonly words: Uint32Array;
   /** Set when something may have made an interrupt pending or enabled; cleared by the engine after it checks. */
   interruptsDirty = true;
   /** Set when the run loop must regain control at the next instruction boundary (guest exit, HTIF, device). */
@@ -31,6 +32,7 @@ export class Hart {
 
   constructor(memory: WebAssembly.Memory) {
     this.state = new BigUint64Array(memory.buffer, STATE_OFFSET, STATE_SLOTS);
+    this.words = new Uint32Array(memory.buffer, STATE_OFFSET, STATE_SLOTS * 2);
     this.reset(0n);
   }
 
@@ -112,4 +114,6 @@ export class Hart {
   }
 
   get executed(): bigint { return this.state[SLOT.executed]; }
+  /** The same, as a number read without allocating a BigInt (for the monitor's loops). */
+  get executedCount(): number { return readCount(this.words, SLOT.executed); }
 }

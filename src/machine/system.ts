@@ -34,10 +34,11 @@ export function executeSystem(insn: Insn, pc: bigint, hart: Hart, csr: CsrEnviro
   const s = hart.state;
   const priv = Number(s[SLOT.priv]);
   switch (insn.op) {
-    case Op.ECALL: raise(CAUSE.USER_ECALL + priv);
+    case Op.ECALL: case Op.EBREAK: {
+      const e = environmentException(insn, pc, priv)!;
+      raise(e.cause, e.tval);
+    }
     // falls through: raise() never returns
-    case Op.EBREAK: raise(CAUSE.BREAKPOINT, pc);
-    // falls through
     case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
       executeCsrInsn(insn, s, csr, priv);
       return SystemResult.Next;
@@ -64,6 +65,16 @@ export function executeSystem(insn: Insn, pc: bigint, hart: Hart, csr: CsrEnviro
     default:
       throw new Error(`executeSystem: ${Op[insn.op]} is not a system instruction`);
   }
+}
+
+/**
+ * The exception ecall or ebreak raises (they always do), or null for any other
+ * instruction: for callers that deliver it without throwing.
+ */
+export function environmentException(insn: Insn, pc: bigint, priv: number): { cause: number; tval: bigint } | null {
+  if (insn.op === Op.ECALL) return { cause: CAUSE.USER_ECALL + priv, tval: 0n };
+  if (insn.op === Op.EBREAK) return { cause: CAUSE.BREAKPOINT, tval: pc };
+  return null;
 }
 
 function executeCsrInsn(insn: Insn, s: BigUint64Array, csr: CsrEnvironment, priv: number): void {

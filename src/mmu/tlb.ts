@@ -20,6 +20,9 @@ export class Tlb {
   readonly storeBase: number;
   readonly mask: number;
   private readonly words: BigUint64Array;
+  /** The same tables as 32-bit words, and an image of both tables all invalid: a flush copies it. */
+  private readonly words32: Uint32Array;
+  private readonly invalid: Uint32Array;
   /** Counters for --stats. */
   fills = 0;
   flushes = 0;
@@ -31,16 +34,22 @@ export class Tlb {
     this.mask = entries - 1;
     this.storeBase = TLB_OFFSET + entries * TLB_ENTRY_BYTES;
     this.words = new BigUint64Array(memory.buffer, TLB_OFFSET, (2 * entries * TLB_ENTRY_BYTES) / 8);
+    this.words32 = new Uint32Array(memory.buffer, TLB_OFFSET, (2 * entries * TLB_ENTRY_BYTES) / 4);
+    // Flushes follow every privilege change, so they must be cheap: one block copy, not a
+    // BigInt store per entry (that was most of a syscall round trip's time).
+    this.invalid = new Uint32Array(this.words32.length);
+    new BigUint64Array(this.invalid.buffer).fill(INVALID_TAG);
     this.flush();
   }
 
   flush(): void {
-    for (let i = 0; i < this.words.length; i += 2) this.words[i] = INVALID_TAG;
+    this.words32.set(this.invalid);
     this.flushes++;
   }
 
   flushStores(): void {
-    for (let i = 2 * this.entries; i < this.words.length; i += 2) this.words[i] = INVALID_TAG;
+    const half = this.words32.length / 2;
+    this.words32.set(this.invalid.subarray(half), half);
     this.flushes++;
   }
 

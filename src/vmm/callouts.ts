@@ -7,7 +7,7 @@ import type { Insn } from '../isa/insn.js';
 import type { CsrEnvironment } from '../machine/csr-file.js';
 import { SLOT } from '../machine/hart-state.js';
 import type { Hart } from '../machine/hart.js';
-import { executeSystem, SystemResult } from '../machine/system.js';
+import { environmentException, executeSystem, SystemResult } from '../machine/system.js';
 import { TrapSignal } from '../machine/trap.js';
 import { CalloutOutcome, type MonitorPort } from '../jit/monitor-port.js';
 
@@ -16,6 +16,9 @@ export class MonitorCallouts implements MonitorPort {
 
   emulate(insn: Insn, pc: bigint, nextPc: bigint): CalloutOutcome {
     const hart = this.hart;
+    // ecall and ebreak always raise: deliver straight away rather than throw and catch.
+    const raised = environmentException(insn, pc, hart.priv);
+    if (raised) return this.deliver(raised.cause, raised.tval, pc);
     try {
       const result = executeSystem(insn, pc, hart, this.csr);
       if (result === SystemResult.Jumped) return CalloutOutcome.Leave;
@@ -24,8 +27,11 @@ export class MonitorCallouts implements MonitorPort {
     } catch (e) {
       if (!(e instanceof TrapSignal)) throw e;
       // Delivered here, as the trap path would: no unwinding through compiled code.
-      const tval = e.cause === CAUSE.ILLEGAL_INSTRUCTION ? BigInt(insn.raw) : e.tval;
-      return hart.deliverException(e.cause, tval, pc) ? CalloutOutcome.TrapLoop : CalloutOutcome.Fault;
+      return this.deliver(e.cause, e.cause === CAUSE.ILLEGAL_INSTRUCTION ? BigInt(insn.raw) : e.tval, pc);
     }
+  }
+
+  private deliver(cause: number, tval: bigint, pc: bigint): CalloutOutcome {
+    return this.hart.deliverException(cause, tval, pc) ? CalloutOutcome.TrapLoop : CalloutOutcome.Fault;
   }
 }

@@ -14,9 +14,9 @@ export class JitExecutor {
   /** Executes at most `limit` instructions; the same contract as Interpreter.run. */
   run(limit: number): StopReason {
     const hart = this.board.hart;
-    const end = Number(hart.executed) + limit;
+    const end = hart.executedCount + limit;
     for (;;) {
-      const left = end - Number(hart.executed);
+      const left = end - hart.executedCount;
       if (left <= 0) return StopReason.Limit;
       if (hart.interruptsDirty) hart.deliverInterrupt();
       if (hart.stopRequested) return StopReason.Requested;
@@ -28,8 +28,8 @@ export class JitExecutor {
       }
       if (r.trapLoop) return StopReason.TrapLoop;
       if (r.idle) return StopReason.Idle;
-      if (r.exit === EXIT.BUDGET) return this.interp.run(end - Number(hart.executed));
-      if (Number(hart.executed) >= end) return StopReason.Limit;
+      if (r.exit === EXIT.BUDGET) return this.interp.run(end - hart.executedCount);
+      if (hart.executedCount >= end) return StopReason.Limit;
       if (r.exit === EXIT.MONITOR) {
         this.jit.noteMonitorExit();
         const reason = this.interp.run(1);

@@ -96,10 +96,10 @@ export class VirtualMachine {
   run(maxInsns = Infinity): RunOutcome {
     const { hart, clint } = this.board;
     const start = performance.now();
-    const stopAt = Number(hart.executed) + maxInsns;
+    const stopAt = hart.executedCount + maxInsns;
     try {
       while (this.outcome === null) {
-        const executed = Number(hart.executed);
+        const executed = hart.executedCount;
         if (executed >= stopAt) return { kind: 'limit' };
         clint.updateTimer();
         let slice = Math.min(SLICE, stopAt - executed);

@@ -15,15 +15,20 @@
 //                   interrupt is pending and enabled in mie leaves with EXIT.RECHECK so
 //                   the monitor delivers it before the next instruction.
 //   fence.i         inline (a no-op: stores to code invalidate translations already).
+//   sret, mret      inline (pop the status stack, set the privilege level, jump to xepc),
+//                   then EXIT.RECHECK: the new privilege level is another code context.
+//                   sret under mstatus.TSR calls out.
 //   everything else (satp, xtvec, xedeleg/xideleg, xcounteren, mie/sie/mip/sip writes,
-//                   pmp, counter writes, xRET, ecall/ebreak, wfi, sfence.vma, device
-//                   loads and stores): the callout.
+//                   pmp, counter writes, ecall/ebreak, wfi, sfence.vma, device loads and
+//                   stores): the callout. Devices live in the monitor; sfence.vma and satp
+//                   flush the monitor's translation structures; an exception needs the
+//                   monitor's bookkeeping (counts, trap-loop detection).
 //
 // The privilege level is fixed per code context, so privilege checks are made here, at
 // translation time: an access the level does not allow is left to the callout, which
 // raises the exception. The differential tests run every guest with every lowering and
 // compare against the interpreter, which goes through csr-file.ts.
-import { CSR, csrIsReadOnly, csrMinPrivilege, PRIV } from '../../isa/csr-numbers.js';
+import { CSR, csrIsReadOnly, csrMinPrivilege, MSTATUS, PRIV } from '../../isa/csr-numbers.js';
 import type { Insn } from '../../isa/insn.js';
 import { Op } from '../../isa/opcodes.js';
 import { csrWrites } from '../../isa/sensitive.js';
@@ -32,9 +37,9 @@ import { plainCsrRead, plainCsrWrite, STATUS_WRITE, type CsrReadForm } from '../
 import { SLOT } from '../../machine/hart-state.js';
 import { EXIT } from '../exits.js';
 import { I32, I64 } from '../wasm/types.js';
-import { BUDGET_OFFSET, STATE, type Fragment } from './fragment.js';
+import { BUDGET_OFFSET, REFUND_OFFSET, STATE, type Fragment } from './fragment.js';
 import type { Position } from './memory.js';
-import { countIntc, emitCalloutValue } from './sensitive.js';
+import { countIntc, emitCallout, emitCalloutValue } from './sensitive.js';
 
 /** Emits the inline form of `insn`; false when it has none (the caller calls out). */
 export function emitIntc(f: Fragment, insn: Insn, at: Position): boolean {
@@ -43,7 +48,50 @@ export function emitIntc(f: Fragment, insn: Insn, at: Position): boolean {
     return true;
   }
   if (insn.op >= Op.CSRRW && insn.op <= Op.CSRRCI) return emitCsr(f, insn, at);
+  if (insn.op === Op.SRET || insn.op === Op.MRET) return emitXret(f, insn, at);
   return false;
+}
+
+/**
+ * sret/mret (src/machine/trap.ts returnFrom*): pop the xstatus stack, set the privilege
+ * level and jump to xepc, then leave with EXIT.RECHECK (the privilege level is part of
+ * the code context, and an enable may have come back on). sret under mstatus.TSR calls
+ * out (the monitor raises the exception).
+ */
+function emitXret(f: Fragment, insn: Insn, at: Position): boolean {
+  const c = f.c;
+  const machine = insn.op === Op.MRET;
+  if (f.ctx.priv < (machine ? PRIV.M : PRIV.S)) return false; // illegal here: the callout raises it
+  if (!machine && f.ctx.priv === PRIV.S) {
+    c.i32Const(STATE).i64Load(slot(SLOT.mstatus)).i64Const(MSTATUS.TSR).i64And().i64Eqz().i32Eqz().if_();
+    emitCallout(f, insn, at);
+    c.end();
+  }
+  const x = machine
+    ? { ie: MSTATUS.MIE, pie: MSTATUS.MPIE, pp: MSTATUS.MPP, ppShift: 11n, pieShift: 4n, epc: SLOT.mepc }
+    : { ie: MSTATUS.SIE, pie: MSTATUS.SPIE, pp: MSTATUS.SPP, ppShift: 8n, pieShift: 4n, epc: SLOT.sepc };
+  c.i32Const(STATE).i64Load(slot(SLOT.mstatus)).localSet(f.t64a);
+  // the privilege level returned to: xPP
+  c.localGet(f.t64a).i64Const(x.pp).i64And().i64Const(x.ppShift).i64ShrU().localSet(f.t64b);
+  // xIE = xPIE, xPIE = 1, xPP = U; MPRV cleared unless mret returns to M
+  c.localGet(f.t64a).i64Const(BigInt.asIntN(64, ~(x.ie | x.pp))).i64And()
+    .localGet(f.t64a).i64Const(x.pieShift).i64ShrU().i64Const(x.ie).i64And().i64Or()
+    .i64Const(x.pie).i64Or().localSet(f.t64c);
+  if (machine) {
+    c.localGet(f.t64b).i64Const(BigInt(PRIV.M)).i64Ne().if_();
+    c.localGet(f.t64c).i64Const(BigInt.asIntN(64, ~MSTATUS.MPRV)).i64And().localSet(f.t64c);
+    c.end();
+  } else {
+    c.localGet(f.t64c).i64Const(BigInt.asIntN(64, ~MSTATUS.MPRV)).i64And().localSet(f.t64c);
+  }
+  c.i32Const(STATE).localGet(f.t64c).i64Store(slot(SLOT.mstatus));
+  c.i32Const(STATE).localGet(f.t64b).i64Store(slot(SLOT.priv));
+  countIntc(f, insn);
+  f.writeBack();
+  c.i32Const(STATE).i32Const(STATE).i64Load(slot(x.epc)).i64Store(slot(SLOT.pc));
+  c.i32Const(STATE).i32Const(at.count - at.index - 1).i32Store(REFUND_OFFSET);
+  c.i32Const(EXIT.RECHECK).return_();
+  return true;
 }
 
 const slot = (n: number) => n * 8;
