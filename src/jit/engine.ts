@@ -11,7 +11,7 @@ import type { Board } from '../machine/board.js';
 import { STATUS_WRITE } from '../machine/csr-file.js';
 import { readCount, SLOT, writeCount } from '../machine/hart-state.js';
 import { HOT_COUNTERS, HOT_COUNTERS_OFFSET, JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
-import { TrapSignal } from '../machine/trap.js';
+import { pendingInterrupt, TrapSignal } from '../machine/trap.js';
 import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
 import { Access, isTranslated, translate } from '../mmu/sv39.js';
 import { Tlb } from '../mmu/tlb.js';
@@ -247,6 +247,8 @@ export class JitEngine {
     switch (this.monitor.emulate(site.insn, site.pc, site.nextPc)) {
       case CalloutOutcome.Continue: {
         const hart = this.board.hart;
+        // An enable that changed with nothing to deliver needs no exit (cli/sti).
+        if (hart.interruptsDirty && pendingInterrupt(this.s) < 0) hart.interruptsDirty = false;
         if (!hart.stopRequested && !hart.interruptsDirty && hart.translationEpoch === this.epoch) return 0;
         this.s[SLOT.pc] = site.nextPc;
         return 1;

@@ -43,6 +43,9 @@ export class Hart {
     this.state[SLOT.reservation] = NO_RESERVATION;
     this.interruptsDirty = true;
     this.translationEpoch++;
+    // A fresh start: exceptions before the reset do not count towards a trap loop.
+    this.trapLoopRetired = -1n;
+    this.trapLoopLength = 0;
   }
 
   get pc(): bigint { return this.state[SLOT.pc]; }

@@ -1,7 +1,12 @@
 // The embedding API: state access, loading, limits and counters.
 import { describe, expect, it } from 'vitest';
 import { GuestImageError, Machine } from '../../src/api/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseElf } from '../../src/machine/elf.js';
+import { TRAP_LOOP_LIMIT } from '../../src/machine/hart.js';
 import { addi, finisher, spin, words } from '../helpers/asm.js';
+import { BUILD } from '../helpers/guest-images.js';
 
 describe('Machine', () => {
   it('runs a raw image to the finisher and counts instructions', () => {
@@ -53,6 +58,22 @@ describe('Machine', () => {
     m.run();
     expect(seen[0]).toBe('80000000 lui\tt0,0x100');
     expect(seen).toHaveLength(4);
+  });
+
+  it('starts trap-loop detection afresh when an image is reloaded', () => {
+    // One exception per run, at the same retired count every time: reloading must not
+    // let them add up to a "trap loop" (1000 exceptions with nothing retired in between).
+    const path = join(BUILD, 'sensitive/syscall.elf');
+    const image = new Uint8Array(readFileSync(path));
+    const iterations = parseElf(image, path).symbols.get('bench_iterations')!;
+    for (const engine of ['jit', 'interp'] as const) {
+      const m = new Machine({ engine, memoryMiB: 4 });
+      for (let i = 0; i < TRAP_LOOP_LIMIT + 5; i++) {
+        m.loadElf(image);
+        m.writeMemory(iterations, new Uint8Array(8)); // no loop: just the set-up's one ecall
+        expect(m.run()).toEqual({ kind: 'exit', code: 0 });
+      }
+    }
   });
 
   it('rejects bad images with GuestImageError', () => {
