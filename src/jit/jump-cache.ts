@@ -10,12 +10,17 @@ export class JumpCache {
   readonly mask = JUMP_CACHE_ENTRIES - 1;
   private readonly tags: BigUint64Array;
   private readonly words: Int32Array;
+  /** The whole cache with every tag invalid: a flush (after every sfence.vma) is one block copy. */
+  private readonly invalid: Int32Array;
   fills = 0;
 
   constructor(memory: WebAssembly.Memory) {
     const bytes = JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY_BYTES;
     this.tags = new BigUint64Array(memory.buffer, JUMP_CACHE_OFFSET, bytes / 8);
     this.words = new Int32Array(memory.buffer, JUMP_CACHE_OFFSET, bytes / 4);
+    this.invalid = new Int32Array(bytes / 4);
+    const tags = new BigUint64Array(this.invalid.buffer);
+    for (let i = 0; i < tags.length; i += 2) tags[i] = INVALID_TAG;
     this.flush();
   }
 
@@ -28,6 +33,6 @@ export class JumpCache {
   }
 
   flush(): void {
-    for (let i = 0; i < this.tags.length; i += 2) this.tags[i] = INVALID_TAG;
+    this.words.set(this.invalid);
   }
 }

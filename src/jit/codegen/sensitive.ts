@@ -23,11 +23,7 @@ export function emitSensitive(f: Fragment, insn: Insn, lowering: Lowering, at: P
  */
 export function emitCallout(f: Fragment, insn: Insn, at: Position): void {
   const c = f.c;
-  f.beforeHelper(at.pc, at.index, at.count);
-  c.i32Const(f.ctx.siteFor(insn, at.pc, at.nextPc)).call(f.ctx.calloutFn);
-  c.if_();
-  c.i32Const(EXIT.ATTENTION).return_();
-  c.end();
+  callMonitor(f, insn, at);
   if (transfersThroughMonitor(insn.op)) {
     // ecall, ebreak, xRET: the monitor always leaves; nothing follows in this unit.
     c.i32Const(EXIT.ATTENTION).return_();
@@ -42,13 +38,19 @@ export function emitCallout(f: Fragment, insn: Insn, at: Position): void {
  */
 export function emitCalloutValue(f: Fragment, insn: Insn, at: Position): void {
   const c = f.c;
+  callMonitor(f, insn, at);
+  if (insn.rd === 0) c.i64Const(0n);
+  else c.i32Const(STATE).i64Load(insn.rd * 8);
+}
+
+/** The call itself, with state exact for the monitor; leaves when it answers non-zero. */
+function callMonitor(f: Fragment, insn: Insn, at: Position): void {
+  const c = f.c;
   f.beforeHelper(at.pc, at.index, at.count);
   c.i32Const(f.ctx.siteFor(insn, at.pc, at.nextPc)).call(f.ctx.calloutFn);
   c.if_();
-  c.i32Const(EXIT.ATTENTION).return_();
+  c.i32Const(EXIT.ATTENTION).return_(); // the monitor has set state.pc
   c.end();
-  if (insn.rd === 0) c.i64Const(0n);
-  else c.i32Const(STATE).i64Load(insn.rd * 8);
 }
 
 /** With counting on: one more in-TC emulation of this instruction's class. */
