@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { Machine } from '../src/api/index.js';
 import { DEFAULT_JIT_OPTIONS } from '../src/jit/engine.js';
 import { parseElf } from '../src/machine/elf.js';
-import { QEMU, qemuInstalled } from './qemu.js';
+import { QEMU, qemuInstalled, qemuRunPatched } from './qemu.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BUILD = join(ROOT, 'guest-images/build');
@@ -136,12 +136,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'rvwasm-bench-exec-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 /**
- * QEMU's `-device loader,addr=,data=,data-len=` stores its value in the loader's reset
- * handler, and the -kernel ELF's segments are ROM blobs copied into RAM after that, on
- * every reset: the image's own .data (rvwasm_scale = 1) wins. A 4-byte raw file given to
- * the same loader device is a ROM blob itself, and ROM blobs are written in address order
- * (later ones last), so it lands on top of the ELF's .data word. Every run's output is
- * checked (scale 0 must print nothing), so a QEMU that behaved otherwise would be caught.
+ * The scale goes in as a raw 4-byte file over rvwasm_scale (bench/qemu.ts qemuRunPatched).
+ * Every run's output is checked (scale 0 must print nothing), so a QEMU that placed it
+ * otherwise would be caught.
  */
 function qemuScaleFile(scale: number): string {
   const file = join(scratch, `scale-${scale}.bin`);
@@ -150,14 +147,9 @@ function qemuScaleFile(scale: number): string {
 }
 
 function qemuRun(g: Guest, scale: number): number {
-  const args = ['-machine', 'virt', '-bios', 'none', '-nographic', '-monitor', 'none', '-m', '128M', '-kernel', g.elf,
-    '-device', `loader,file=${qemuScaleFile(scale)},addr=0x${g.scaleAddr.toString(16)},force-raw=on`];
-  const t = performance.now();
-  const r = spawnSync(QEMU, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, maxBuffer: 1 << 22 });
-  const seconds = (performance.now() - t) / 1000;
-  if (r.status !== 0) throw new Error(`${QEMU} on ${g.elf} at scale ${scale}: exit ${r.status} ${r.signal ?? ''} ${r.stderr}`);
-  checkOutput('qemu', g, scale, r.stdout.toString('latin1'));
-  return seconds;
+  const r = qemuRunPatched(g.elf, g.scaleAddr, qemuScaleFile(scale), `at scale ${scale}`, 600_000);
+  checkOutput('qemu', g, scale, r.stdout);
+  return r.seconds;
 }
 
 interface QemuResult { scale: number; seconds: number; startSeconds: number; runs: number }

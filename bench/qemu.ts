@@ -23,3 +23,19 @@ export function qemuMedianMillis(elf: string, runs: number): number {
   const times = Array.from({ length: runs }, () => qemuRunMillis(elf)).sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
 }
+
+/**
+ * One whole QEMU run of `elf` with the raw file `patch` loaded at guest address `address`
+ * (a knob in the image's .data). `-device loader,file=` makes the file a ROM blob written
+ * after the ELF's own segments on every reset, so it lands on top of the ELF's word
+ * (`loader,data=` would not: its value is stored before the ELF's blobs are copied).
+ */
+export function qemuRunPatched(elf: string, address: bigint, patch: string, what: string, timeoutMs: number): { seconds: number; stdout: string } {
+  const args = ['-machine', 'virt', '-bios', 'none', '-nographic', '-monitor', 'none', '-m', '128M', '-kernel', elf,
+    '-device', `loader,file=${patch},addr=0x${address.toString(16)},force-raw=on`];
+  const t = performance.now();
+  const r = spawnSync(QEMU, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, maxBuffer: 1 << 22 });
+  const seconds = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`${QEMU} on ${elf} ${what}: exit ${r.status} ${r.signal ?? ''} ${r.stderr}`);
+  return { seconds, stdout: r.stdout.toString('latin1') };
+}

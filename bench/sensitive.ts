@@ -36,7 +36,7 @@ import { join } from 'node:path';
 import { Machine, type MachineOptions } from '../src/api/index.js';
 import { DEFAULT_JIT_OPTIONS } from '../src/jit/engine.js';
 import { parseElf } from '../src/machine/elf.js';
-import { QEMU, qemuInstalled } from './qemu.js';
+import { QEMU, qemuInstalled, qemuRunPatched } from './qemu.js';
 import { groupedBarChart } from './svg-chart.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -212,11 +212,7 @@ const qemuVersion = !WANT_QEMU ? 'skipped (--no-qemu)'
 const scratch = mkdtempSync(join(tmpdir(), 'rvwasm-bench-sensitive-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
-/**
- * The count goes in as a raw 8-byte file at bench_iterations through QEMU's loader device:
- * a ROM blob, written after (on top of) the ELF's own .data on every reset (see
- * bench/exec.ts for why `data=` would not do).
- */
+/** The count goes in as a raw 8-byte file over bench_iterations (bench/qemu.ts qemuRunPatched). */
 function qemuItersFile(n: number): string {
   const file = join(scratch, `iterations-${n}.bin`);
   if (!existsSync(file)) writeFileSync(file, u64le(n));
@@ -224,13 +220,7 @@ function qemuItersFile(n: number): string {
 }
 
 function qemuRun(g: Guest, n: number): number {
-  const args = ['-machine', 'virt', '-bios', 'none', '-nographic', '-monitor', 'none', '-m', '128M', '-kernel', g.elf,
-    '-device', `loader,file=${qemuItersFile(n)},addr=0x${g.itersAddr.toString(16)},force-raw=on`];
-  const t = performance.now();
-  const r = spawnSync(QEMU, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-  const seconds = (performance.now() - t) / 1000;
-  if (r.status !== 0) throw new Error(`${QEMU} on ${g.elf} at ${n} iterations: exit ${r.status} ${r.signal ?? ''} ${r.stderr}`);
-  return seconds;
+  return qemuRunPatched(g.elf, g.itersAddr, qemuItersFile(n), `at ${n} iterations`, 300_000).seconds;
 }
 
 interface QemuResult { iterations: number; seconds: number; startSeconds: number; runs: number; nsPerIteration: number }
