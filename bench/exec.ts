@@ -15,13 +15,13 @@
 //   npm run bench:exec [-- workload ...] [--target=<seconds>]
 import b from 'benny';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Machine } from '../src/api/index.js';
 import { DEFAULT_JIT_OPTIONS } from '../src/jit/engine.js';
 import { parseElf } from '../src/machine/elf.js';
-import { QEMU, qemuInstalled, qemuRunPatched } from './qemu.js';
+import { qemuInstalled, qemuRunPatched, qemuVersion } from './qemu.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BUILD = join(ROOT, 'guest-images/build');
@@ -130,24 +130,11 @@ function median(xs: number[]): number {
 // ---- QEMU ------------------------------------------------------------------------------
 
 const haveQemu = qemuInstalled();
-const qemuVersion = haveQemu
-  ? spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] : 'not installed';
-const scratch = mkdtempSync(join(tmpdir(), 'rvwasm-bench-exec-'));
-process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
-
-/**
- * The scale goes in as a raw 4-byte file over rvwasm_scale (bench/qemu.ts qemuRunPatched).
- * Every run's output is checked (scale 0 must print nothing), so a QEMU that placed it
- * otherwise would be caught.
- */
-function qemuScaleFile(scale: number): string {
-  const file = join(scratch, `scale-${scale}.bin`);
-  if (!existsSync(file)) writeFileSync(file, u32le(scale));
-  return file;
-}
+const qemuVersionLine = qemuVersion();
 
 function qemuRun(g: Guest, scale: number): number {
-  const r = qemuRunPatched(g.elf, g.scaleAddr, qemuScaleFile(scale), `at scale ${scale}`, 600_000);
+  const r = qemuRunPatched(g.elf, g.scaleAddr, u32le(scale), `at scale ${scale}`, 600_000);
+  // Every run's output is checked (scale 0 must print nothing): a QEMU that put the scale elsewhere would be caught.
   checkOutput('qemu', g, scale, r.stdout);
   return r.seconds;
 }
@@ -498,7 +485,7 @@ const settings = {
   v8: process.versions.v8,
   cpu: `${cpus()[0]?.model ?? '?'} x${cpus().length}`,
   loadAverage: { start: loadAtStart, end: loadavg().map((x) => Number(x.toFixed(2))) },
-  qemu: qemuVersion,
+  qemu: qemuVersionLine,
   nativeWasm: nativeUnavailable ?? nativeInfo,
 };
 console.log('\nSettings');

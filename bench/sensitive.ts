@@ -30,13 +30,13 @@
 // exits-per-iteration table and a note show.
 import b from 'benny';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Machine, type MachineOptions } from '../src/api/index.js';
 import { DEFAULT_JIT_OPTIONS } from '../src/jit/engine.js';
 import { parseElf } from '../src/machine/elf.js';
-import { QEMU, qemuInstalled, qemuRunPatched } from './qemu.js';
+import { qemuInstalled, qemuRunPatched, qemuVersion } from './qemu.js';
 import { groupedBarChart } from './svg-chart.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -207,20 +207,10 @@ function median(xs: number[]): number {
 // ---- QEMU ------------------------------------------------------------------------------
 
 const haveQemu = WANT_QEMU && qemuInstalled();
-const qemuVersion = !WANT_QEMU ? 'skipped (--no-qemu)'
-  : haveQemu ? spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] : 'not installed';
-const scratch = mkdtempSync(join(tmpdir(), 'rvwasm-bench-sensitive-'));
-process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
-
-/** The count goes in as a raw 8-byte file over bench_iterations (bench/qemu.ts qemuRunPatched). */
-function qemuItersFile(n: number): string {
-  const file = join(scratch, `iterations-${n}.bin`);
-  if (!existsSync(file)) writeFileSync(file, u64le(n));
-  return file;
-}
+const qemuVersionLine = !WANT_QEMU ? 'skipped (--no-qemu)' : qemuVersion();
 
 function qemuRun(g: Guest, n: number): number {
-  return qemuRunPatched(g.elf, g.itersAddr, qemuItersFile(n), `at ${n} iterations`, 300_000).seconds;
+  return qemuRunPatched(g.elf, g.itersAddr, u64le(n), `at ${n} iterations`, 300_000).seconds;
 }
 
 interface QemuResult { iterations: number; seconds: number; startSeconds: number; runs: number; nsPerIteration: number }
@@ -346,7 +336,7 @@ for (const p of programs) {
       notes.push(`${p.name}: ${c.label} executed ${n} instructions in a run of ${WARMUP_ITERATIONS} iterations, the interpreter ${ref}: the engines disagree`);
     }
   }
-  let qemu: Row['qemu'] = { unavailable: qemuVersion === 'not installed' ? 'not installed' : 'skipped' };
+  let qemu: Row['qemu'] = { unavailable: qemuVersionLine === 'not installed' ? 'not installed' : 'skipped' };
   if (haveQemu) {
     console.log(`qemu: ${p.name}`);
     try {
@@ -462,7 +452,7 @@ const machine = {
   v8: process.versions.v8,
   cpu: `${cpus()[0]?.model ?? '?'} x${cpus().length}`,
   loadAverage: { start: loadAtStart, end: loadavg().map((x) => Number(x.toFixed(2))) },
-  qemu: qemuVersion,
+  qemu: qemuVersionLine,
   git: `${gitHead}${gitDirty ? ' (src/ modified)' : ''}`,
 };
 const options = {

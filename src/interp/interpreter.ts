@@ -11,7 +11,8 @@ import type { Board } from '../machine/board.js';
 import type { CsrEnvironment } from '../machine/csr-file.js';
 import { SLOT } from '../machine/hart-state.js';
 import type { Hart } from '../machine/hart.js';
-import { executeSystem, isSystemOp, SystemResult } from '../machine/system.js';
+import { isSensitiveOp } from '../isa/sensitive.js';
+import { executeSystem, SystemResult } from '../machine/system.js';
 import { TrapSignal, raise } from '../machine/trap.js';
 import { Access } from '../mmu/sv39.js';
 import { alu, branchTaken } from './alu.js';
@@ -167,7 +168,7 @@ export class Interpreter {
       default: {
         const v = alu(op, s[rs1], s[rs2]);
         if (v !== undefined) { this.setRd(rd, v); break; }
-        if (isSystemOp(op)) {
+        if (isSensitiveOp(op)) {
           this.sync(); // CSR accesses see exact counters
           const result = executeSystem(insn, pc, this.hart, this.csr);
           if (result === SystemResult.Jumped) return false;

@@ -46,6 +46,16 @@ export function csrWrites(insn: Insn): boolean {
 }
 
 /**
+ * The operations classifySensitive classifies (every CSR access, xRET, wfi, sfence.vma,
+ * fence.i, ecall, ebreak): the system instructions, which the monitor executes
+ * (src/machine/system.ts).
+ */
+export function isSensitiveOp(op: Op): boolean {
+  return isCsrOp(op) || op === Op.ECALL || op === Op.EBREAK || op === Op.MRET || op === Op.SRET ||
+    op === Op.WFI || op === Op.SFENCE_VMA || op === Op.FENCE_I;
+}
+
+/**
  * The class of a statically sensitive instruction, or null for one that is not (loads and
  * stores are sensitive only when they reach a device, which the decoder cannot know).
  */

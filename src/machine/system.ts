@@ -19,12 +19,6 @@ export enum SystemResult {
   Idle,
 }
 
-/** Whether `executeSystem` handles this instruction. */
-export function isSystemOp(op: Op): boolean {
-  return (op >= Op.CSRRW && op <= Op.CSRRCI) || op === Op.ECALL || op === Op.EBREAK || op === Op.MRET ||
-    op === Op.SRET || op === Op.WFI || op === Op.SFENCE_VMA || op === Op.FENCE_I;
-}
-
 /**
  * Executes a system instruction at `pc`. The counters in the state block must be exact
  * (CSR reads and writes of cycle, instret and time see them). Exceptions are thrown as

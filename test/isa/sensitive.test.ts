@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../src/isa/decode.js';
 import { Op } from '../../src/isa/opcodes.js';
-import { SensitiveClass, classifySensitive } from '../../src/isa/sensitive.js';
+import { SensitiveClass, classifySensitive, isSensitiveOp } from '../../src/isa/sensitive.js';
 
 /** csrr{w,s,c}[i] rd, csr, rs1/uimm */
 function csr(f3: number, rd: number, num: number, rs1: number): number {
@@ -41,6 +41,7 @@ describe('classifySensitive', () => {
       const insn = decode(raw);
       expect(insn.op).not.toBe(Op.ILLEGAL);
       expect(classifySensitive(insn)).toBe(cls);
+      expect(isSensitiveOp(insn.op)).toBe(cls !== null);
     });
   }
 });
