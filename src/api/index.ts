@@ -5,3 +5,8 @@ export { loadOptimizer } from '../jit/optimize.js';
 export { parsePolicy, describePolicy, LOWERINGS } from '../jit/lowering.js';
 export type { Lowering, SensitiveOptions, SensitivePolicy } from '../jit/lowering.js';
 export { SENSITIVE_CLASSES } from '../isa/sensitive.js';
+export { MMU_MODES, parseMmuMode } from '../mmu/mmu.js';
+export type { MmuMode } from '../mmu/mmu.js';
+export { FRAME_PLACEMENTS } from '../machine/p2m.js';
+export type { FramePlacement } from '../machine/p2m.js';
+export { TLB_MAX_ENTRIES } from '../machine/layout.js';

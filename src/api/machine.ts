@@ -9,6 +9,8 @@ import { DEFAULT_RAM_MIB, DRAM_BASE } from '../machine/layout.js';
 import { collectStats, type RunStats } from '../vmm/stats.js';
 import type { JitOptions } from '../jit/engine.js';
 import { resolvePolicy, type SensitiveOptions } from '../jit/lowering.js';
+import { FRAME_PLACEMENTS, type FramePlacement } from '../machine/p2m.js';
+import { MMU_MODES, parseMmuMode } from '../mmu/mmu.js';
 import { VirtualMachine, type EngineName, type RunOutcome } from '../vmm/vm.js';
 
 export type { EngineName, RunOutcome, RunStats };
@@ -44,6 +46,19 @@ export interface MachineOptions {
    * (true: 64). When `sensitive` is not given it starts from 'trap'. JIT only.
    */
   adaptive?: number | boolean;
+  /**
+   * How the monitor's MMU serves TLB misses: 'shadow' (the default: shadow page tables,
+   * guest page tables write-protected) or 'ept' (nested two-dimensional walks through a
+   * G-stage table; 'nested' is another name for it). Both give the guest the same
+   * results. JIT only (the interpreter walks the guest's tables itself).
+   */
+  mmu?: string;
+  /**
+   * How guest RAM pages are placed over machine frames: 'linear' (default) or
+   * 'scattered' (a fixed shuffle: no two neighbouring guest pages are neighbours in
+   * machine memory; for testing that nothing assumes contiguous RAM).
+   */
+  frames?: FramePlacement;
   /** Receives guest console output (UART and HTIF); fd is 1 or 2. Default: discarded. */
   output?: (fd: number, bytes: Uint8Array) => void;
 }
@@ -83,12 +98,21 @@ export class Machine {
       throw new RangeError('sensitive and adaptive choose how compiled code handles sensitive instructions: they need the jit engine');
     }
     const sensitive = resolvePolicy(options.sensitive ?? (adaptive > 0 ? 'trap' : undefined));
+    const mmu = options.mmu === undefined ? undefined : parseMmuMode(options.mmu);
+    if (options.mmu !== undefined && mmu === undefined) {
+      throw new RangeError(`unknown MMU mode "${options.mmu}" (available: ${MMU_MODES.join(', ')}, nested = ept)`);
+    }
+    if (engine !== 'jit' && mmu !== undefined) throw new RangeError('mmu chooses how compiled code\'s TLB misses are served: it needs the jit engine');
+    if (options.frames !== undefined && !FRAME_PLACEMENTS.includes(options.frames)) {
+      throw new RangeError(`unknown frame placement "${options.frames}" (available: ${FRAME_PLACEMENTS.join(', ')})`);
+    }
     this.vm = new VirtualMachine({
       ramMiB: options.memoryMiB ?? DEFAULT_RAM_MIB,
       realtime: options.realtime ?? false,
       misaligned: options.misaligned ?? 'allow',
       engine,
-      jit: { sensitive, adaptive, ...options.jit },
+      frames: options.frames,
+      jit: { sensitive, adaptive, ...(mmu ? { mmu } : {}), ...options.jit },
       output: options.output ?? (() => {}),
     });
   }

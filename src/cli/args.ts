@@ -1,7 +1,7 @@
 // Command-line parsing for `rvwasm run`. Every mistake becomes a UsageError: one line on
 // stderr and exit status 2.
 import { DEFAULT_ADAPTIVE_THRESHOLD, ENGINES, type EngineName } from '../api/machine.js';
-import { parsePolicy, SENSITIVE_CLASSES } from '../api/index.js';
+import { FRAME_PLACEMENTS, parseMmuMode, parsePolicy, SENSITIVE_CLASSES, TLB_MAX_ENTRIES, type FramePlacement } from '../api/index.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -26,6 +26,11 @@ export interface RunArgs {
   sensitive: string | undefined;
   /** --adaptive threshold, 0 when off. */
   adaptive: number;
+  /** --mmu as given (checked), or undefined. */
+  mmu: string | undefined;
+  /** --tlb entries per table, or undefined for the default. */
+  tlbEntries: number | undefined;
+  frames: FramePlacement | undefined;
 }
 
 export type Args = RunArgs | { command: 'help' } | { command: 'version' };
@@ -62,6 +67,15 @@ Options for run:
                           ${SENSITIVE_CLASSES.slice(6).join(', ')}
   --adaptive[=N]          adaptive retranslation: a site that traps N times (default
                           ${DEFAULT_ADAPTIVE_THRESHOLD}) is retranslated in-TC; without --sensitive, starts from trap
+  --mmu <mode>            how TLB misses in compiled code are served: shadow (default;
+                          shadow page tables, guest page tables write-protected) or
+                          ept (nested two-dimensional walks through a G-stage table;
+                          also called nested). The guest sees the same either way
+  --tlb <entries>         entries in each software TLB table, a power of two from 1 to
+                          ${TLB_MAX_ENTRIES} (default 256; one table per privilege level and
+                          access kind)
+  --frames <placement>    guest RAM pages over machine frames: linear (default) or
+                          scattered (a fixed shuffle, to show nothing assumes contiguity)
   --dump-wasm <dir>       write every Wasm module the JIT emits to <dir> as .wasm and .wat
   --raw                   the image is a raw binary, not an ELF
   --load-address <addr>   where --raw loads and starts (default 0x80000000)
@@ -97,7 +111,7 @@ export function parseArgs(argv: string[]): Args {
   const args: RunArgs = {
     command: 'run', image: '', engine: 'jit', memoryMiB: undefined, maxInsns: undefined,
     stats: false, statsJson: undefined, trace: false, realtime: false, misaligned: 'allow', raw: false, loadAddress: undefined, dumpWasm: undefined, tier2: 'regions',
-    sensitive: undefined, adaptive: 0,
+    sensitive: undefined, adaptive: 0, mmu: undefined, tlbEntries: undefined, frames: undefined,
   };
   let image: string | undefined;
   let engineGiven = false;
@@ -162,6 +176,26 @@ export function parseArgs(argv: string[]): Args {
           if (args.adaptive < 1) throw new UsageError('--adaptive=N needs N >= 1');
         }
         break;
+      case '--mmu': {
+        const v = value();
+        if (!v || parseMmuMode(v) === undefined) throw new UsageError(`--mmu expects shadow, ept or nested, got "${v ?? ''}"`);
+        args.mmu = v;
+        break;
+      }
+      case '--tlb': {
+        const n = parseCount(flag, value());
+        if (n < 1 || n > TLB_MAX_ENTRIES || (n & (n - 1)) !== 0) {
+          throw new UsageError(`--tlb expects a power of two from 1 to ${TLB_MAX_ENTRIES}, got ${n}`);
+        }
+        args.tlbEntries = n;
+        break;
+      }
+      case '--frames': {
+        const v = value();
+        if (!FRAME_PLACEMENTS.includes(v as FramePlacement)) throw new UsageError(`--frames expects linear or scattered, got "${v ?? ''}"`);
+        args.frames = v as FramePlacement;
+        break;
+      }
       case '--dump-wasm': {
         const v = value();
         if (!v) throw new UsageError('--dump-wasm needs a directory');
@@ -176,13 +210,15 @@ export function parseArgs(argv: string[]): Args {
   }
   if (image === undefined) throw new UsageError('run needs an image file: rvwasm run <image>');
   if (args.loadAddress !== undefined && !args.raw) throw new UsageError('--load-address only applies with --raw');
-  if (args.dumpWasm !== undefined && args.engine !== 'jit') throw new UsageError('--dump-wasm needs --engine jit');
-  if (args.engine !== 'jit' && args.sensitive !== undefined) throw new UsageError('--sensitive needs --engine jit (the interpreter always emulates)');
-  if (args.engine !== 'jit' && args.adaptive > 0) throw new UsageError('--adaptive needs --engine jit');
   if (args.trace) {
     if (engineGiven && args.engine !== 'interp') throw new UsageError('--trace needs --engine interp (compiled code has no per-instruction hook)');
     args.engine = 'interp';
   }
+  if (args.dumpWasm !== undefined && args.engine !== 'jit') throw new UsageError('--dump-wasm needs --engine jit');
+  if (args.engine !== 'jit' && args.sensitive !== undefined) throw new UsageError('--sensitive needs --engine jit (the interpreter always emulates)');
+  if (args.engine !== 'jit' && args.adaptive > 0) throw new UsageError('--adaptive needs --engine jit');
+  if (args.engine !== 'jit' && args.mmu !== undefined) throw new UsageError('--mmu needs --engine jit (the interpreter walks page tables itself)');
+  if (args.engine !== 'jit' && args.tlbEntries !== undefined) throw new UsageError('--tlb needs --engine jit (the interpreter has no TLB)');
   args.image = image;
   return args;
 }

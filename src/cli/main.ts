@@ -55,7 +55,10 @@ async function run(args: RunArgs): Promise<number> {
     misaligned: args.misaligned,
     sensitive: args.sensitive,
     adaptive: args.adaptive,
+    mmu: args.mmu,
+    frames: args.frames,
     jit: {
+      ...(args.tlbEntries === undefined ? {} : { tlbEntries: args.tlbEntries }),
       tier2: args.tier2 !== 'off',
       // Exact chained-exit counts cost a little speed, so only runs that report them pay.
       countChains: args.stats || args.statsJson !== undefined,

@@ -17,7 +17,7 @@ import { TrapSignal, raise } from '../machine/trap.js';
 import { Access } from '../mmu/sv39.js';
 import { alu, branchTaken } from './alu.js';
 import { executeAtomic } from '../mmu/atomics.js';
-import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
+import { GuestMemory, type MisalignedPolicy, type Translator } from '../mmu/guest-memory.js';
 
 /** Why run() returned. */
 export enum StopReason {
@@ -51,10 +51,14 @@ export class Interpreter {
   private retired = 0;
   trace: TraceSink | null = null;
 
-  constructor(board: Board, private readonly csr: CsrEnvironment, misaligned: MisalignedPolicy = 'allow') {
+  /**
+   * `translator`: how guest addresses are translated; the reference walker unless this
+   * interpreter is the JIT monitor's emulator, which translates through the MMU mode.
+   */
+  constructor(board: Board, private readonly csr: CsrEnvironment, misaligned: MisalignedPolicy = 'allow', translator?: Translator) {
     this.hart = board.hart;
     this.s = board.hart.state;
-    this.mem = new GuestMemory(board.bus, this.s, () => this.sync(), misaligned);
+    this.mem = new GuestMemory(board.bus, this.s, () => this.sync(), misaligned, translator);
   }
 
   /** Executes at most `limit` instructions. */

@@ -8,24 +8,29 @@ import type { Insn } from '../isa/insn.js';
 import { Op } from '../isa/opcodes.js';
 import { classifySensitive, SENSITIVE_CLASSES, SensitiveClass } from '../isa/sensitive.js';
 import type { Board } from '../machine/board.js';
+import { PageWatch } from '../machine/bus.js';
 import { STATUS_WRITE } from '../machine/csr-file.js';
 import { readCount, SLOT, writeCount } from '../machine/hart-state.js';
-import { HOT_COUNTERS, HOT_COUNTERS_OFFSET, JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
+import { JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
 import { pendingInterrupt, TrapSignal } from '../machine/trap.js';
-import { GuestMemory, type MisalignedPolicy } from '../mmu/guest-memory.js';
-import { Access, isTranslated, translate } from '../mmu/sv39.js';
-import { Tlb } from '../mmu/tlb.js';
+import { GuestMemory, type MisalignedPolicy, type Translator } from '../mmu/guest-memory.js';
+import type { Mmu, MmuMode } from '../mmu/mmu.js';
+import { NestedMmu } from '../mmu/nested.js';
+import { ShadowMmu } from '../mmu/shadow.js';
+import { Tlb, TlbKind } from '../mmu/tlb.js';
+import { AddressSpace } from './address-space.js';
 import { AdaptiveSites } from './adaptive.js';
 import { EXIT } from './exits.js';
+import { JitStats } from './jit-stats.js';
 import { DEVICE_ACCESS_TRAPPED, SlowPath } from './slow-path.js';
 import { JumpCache } from './jump-cache.js';
-import type { HotCounter } from './codegen/compile.js';
 import { buildModule, type ModuleItem, type ModuleLayout } from './module.js';
 import { optimizeModule } from './optimize.js';
 import { TranslationCache, type FragmentEntry } from './translation-cache.js';
 import { DEFAULT_POLICY, type Lowering, type SensitivePolicy } from './lowering.js';
 import { CalloutOutcome, type MonitorPort } from './monitor-port.js';
-import { formTu, isLoadOrStore, type Tu } from './tu.js';
+import { Tier2 } from './tier2.js';
+import { formTu, isLoadOrStore, successors, type Tu } from './tu.js';
 
 export interface JitOptions {
   /** Entries in each software TLB (a power of two). */
@@ -54,17 +59,15 @@ export interface JitOptions {
   adaptive: number;
   /** Count in-TC emulations by class in compiled code (a memory increment each). */
   countIntc: boolean;
+  /** How TLB misses are served: shadow page tables or nested (EPT) walks (src/mmu/mmu.ts). */
+  mmu: MmuMode;
   /** Called with each module's bytes (for --dump-wasm). */
   dump?: (bytes: Uint8Array, index: number) => void;
 }
 
-/** Entries a new region runs on trial, and the loop trips per entry it must average to stay. */
-const REGION_TRIAL_ENTRIES = 256;
-const REGION_MIN_TRIPS = 16;
-
 export const DEFAULT_JIT_OPTIONS: JitOptions = {
   tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, regionUnits: 32, countChains: false,
-  sensitive: DEFAULT_POLICY, adaptive: 0, countIntc: false,
+  sensitive: DEFAULT_POLICY, adaptive: 0, countIntc: false, mmu: 'shadow',
 };
 
 /** How a run of compiled code ended. */
@@ -88,52 +91,27 @@ interface CalloutSite {
   readonly cls: SensitiveClass;
 }
 
-export class JitStats {
-  translations = 0;
-  modules = 0;
-  bytesEmitted = 0;
-  compileMillis = 0;
-  instantiateMillis = 0;
-  exits = [0, 0, 0, 0, 0, 0, 0];
-  promotions = 0;
-  /** Hot units left at tier 1 because no loop runs through them. */
-  rejectedPromotions = 0;
-  /** Regions returned to tier 1 after their trial (they did not loop enough). */
-  demotions = 0;
-  /** Instructions left to the monitor (trap-and-emulate), by sensitive class or reason. */
-  readonly monitorExits = new Map<string, number>();
-  /** Callouts made, by sensitive class. */
-  readonly callouts = new Map<string, number>();
-  regionUnits = 0;
-  optimizeMillis = 0;
-}
+export { JitStats };
 
 export class JitEngine {
   readonly tc: TranslationCache;
   readonly tlb: Tlb;
   readonly jumpCache: JumpCache;
+  readonly mmu: Mmu;
+  readonly space: AddressSpace;
   readonly stats = new JitStats();
+  /** How the monitor translates guest addresses: through the MMU mode (its emulator uses it too). */
+  readonly translator: Translator;
   private readonly s: BigUint64Array;
   private readonly i32: Int32Array;
   private readonly u32: Uint32Array;
   private readonly imports: WebAssembly.Imports;
-  private readonly layoutBase: Omit<ModuleLayout, 'tableSize' | 'priv'>;
-  private epoch = -1;
-  private fenceEpoch = 0;
-  private readonly contexts = new Map<string, number>();
-  private readonly translatedContexts = new Set<number>();
-  private context = 0;
-  /** The privilege level of the current code context, and the mstatus bits its data translation used. */
-  private contextPriv = 0;
-  private contextStatus = 0n;
+  private readonly layoutBase: Omit<ModuleLayout, 'tableSize' | 'priv' | 'tlbLoadBase' | 'tlbStoreBase'>;
   /** Counter values when the current run started, for helpers that need them exact. */
   private runStartBudget = 0;
   private runStartExecuted = 0;
   private runStartRetired = 0;
-  private nextHotCounter = 0;
-  /** Regions on trial, by slot: the region's fragment and its loop counter's index. */
-  private readonly regionTrials = new Map<number, { entry: FragmentEntry; iterations: number }>();
-  private readonly hotCounters: Int32Array;
+  private readonly tier2: Tier2;
   private readonly mem: GuestMemory;
   /** Callout sites by id (the argument compiled code passes); cleared with the TC. */
   private sites: CalloutSite[] = [];
@@ -146,23 +124,34 @@ export class JitEngine {
   constructor(private readonly board: Board, misaligned: MisalignedPolicy, readonly options: JitOptions,
     private readonly monitor: MonitorPort) {
     this.adaptive = options.adaptive > 0 ? new AdaptiveSites(options.adaptive) : null;
-    // Devices read mtime from the instruction count: make it exact before any device access.
-    this.mem = new GuestMemory(board.bus, board.hart.state, () => this.syncCountersForHelper(), misaligned);
     const memory = board.memory;
+    const bus = board.bus;
     this.s = board.hart.state;
     this.i32 = new Int32Array(memory.buffer, 0, this.s.length * 2);
     this.u32 = new Uint32Array(memory.buffer, 0, this.s.length * 2);
     this.tlb = new Tlb(memory, options.tlbEntries);
     this.jumpCache = new JumpCache(memory);
     this.tc = new TranslationCache(options.maxFragments);
-    this.hotCounters = new Int32Array(memory.buffer, HOT_COUNTERS_OFFSET, HOT_COUNTERS);
+    const mmu: Mmu = options.mmu === 'ept' ? new NestedMmu(bus, board.frames, bus.p2m)
+      : new ShadowMmu(bus, () => this.tlb.flushStores());
+    this.mmu = mmu;
+    this.translator = (vaddr, access, priv, satp, mstatus) => mmu.translate(vaddr, access, priv, satp, mstatus);
+    // Devices read mtime from the instruction count: make it exact before any device access.
+    this.mem = new GuestMemory(bus, board.hart.state, () => this.syncCountersForHelper(), misaligned, this.translator);
+    this.space = new AddressSpace(board.hart, bus, this.tlb, this.jumpCache, mmu, this.i32);
+    this.tier2 = new Tier2(memory, {
+      tc: this.tc, stats: this.stats,
+      slotAt: (pc) => this.slotAt(pc),
+      formUnit: (pc, pageBase) => this.formUnit(pc, pageBase),
+      instantiate: (items, tus) => this.instantiate(items, tus),
+      keyOf: (tu) => this.keyOf(tu),
+    }, options.tier2, options.hotThreshold, options.regionUnits);
     this.layoutBase = {
-      memoryPages: memory.buffer.byteLength / WASM_PAGE,
-      tlbLoadBase: this.tlb.loadBase, tlbStoreBase: this.tlb.storeBase, tlbMask: this.tlb.mask,
-      jumpCacheBase: JUMP_CACHE_OFFSET, jumpCacheMask: this.jumpCache.mask, countChains: options.countChains,
+      memoryPages: memory.buffer.byteLength / WASM_PAGE, tlbMask: this.tlb.mask,
+      jumpCacheBase: JUMP_CACHE_OFFSET, countChains: options.countChains,
       realtime: board.clock.realtime, countIntc: options.countIntc,
     };
-    const slow = new SlowPath(board.bus, this.mem, this.s, this.tlb, () => this.needsMonitor());
+    const slow = new SlowPath(bus, this.mem, mmu, this.s, this.tlb, () => this.needsMonitor());
     this.imports = {
       env: {
         memory, table: this.tc.table,
@@ -175,13 +164,13 @@ export class JitEngine {
         callout: (site: number) => this.callout(site),
       },
     };
-    board.bus.onCodeWrite((paddr, size) => this.codeWritten(paddr, size));
+    bus.onPageWrite(PageWatch.Code, (paddr, size) => this.codeWritten(paddr, size));
   }
 
   /** Runs compiled code for at most `budget` instructions. */
   run(budget: number): JitRun {
     const s = this.s;
-    this.syncTranslationState();
+    this.space.sync();
     this.i32[SLOT.budget * 2] = budget;
     this.i32[SLOT.refund * 2] = 0;
     this.i32[SLOT.attention * 2] = 0;
@@ -198,13 +187,14 @@ export class JitEngine {
     try {
       while (exit === EXIT.UNCHAINED || exit === EXIT.JUMP_CACHE_MISS || exit === EXIT.HOT) {
         const pc = s[SLOT.pc];
-        if (exit === EXIT.HOT) this.promote(pc);
-        let slot = this.tc.slotFor(this.context, pc);
+        if (exit === EXIT.HOT) this.tier2.promote(pc);
+        let slot = this.slotAt(pc);
+        if (slot < 0) { exit = EXIT.MONITOR; break; } // the monitor raises the fetch fault
         if (!this.tc.linked(slot)) {
-          if (!this.compile(pc, slot)) { exit = EXIT.MONITOR; break; }
-          slot = this.tc.slotFor(this.context, pc); // compiling may have flushed the TC and renumbered slots
+          if (!this.compile(slot)) { exit = EXIT.MONITOR; break; }
+          slot = this.slotAt(pc); // compiling may have flushed the TC and renumbered slots
         }
-        if (exit === EXIT.JUMP_CACHE_MISS) this.jumpCache.set(pc, this.context, slot);
+        if (exit === EXIT.JUMP_CACHE_MISS) this.jumpCache.set(pc, this.space.context, slot);
         exit = this.tc.enter(slot);
         this.stats.exits[exit]++;
       }
@@ -230,12 +220,12 @@ export class JitEngine {
     return { exit, exception, executed, idle: this.calloutIdle, trapLoop: this.calloutTrapLoop };
   }
 
-  /** In-TC code changed an interrupt enable (or the privilege level): let the monitor look. */
+  /** In-TC code changed an interrupt enable (or the privilege level, or translation bits): let the monitor look. */
   private recheck(): void {
     const hart = this.board.hart;
     hart.interruptsDirty = true;
     const status = this.s[SLOT.mstatus] & STATUS_WRITE.translationBits;
-    if (Number(this.s[SLOT.priv]) !== this.contextPriv || status !== this.contextStatus) hart.privilegeChanged();
+    if (Number(this.s[SLOT.priv]) !== this.space.priv || status !== this.space.status) hart.privilegeChanged();
   }
 
   /** A sensitive instruction compiled as a callout: the monitor emulates it. Non-zero: leave. */
@@ -249,7 +239,7 @@ export class JitEngine {
         const hart = this.board.hart;
         // An enable that changed with nothing to deliver needs no exit (cli/sti).
         if (hart.interruptsDirty && pendingInterrupt(this.s) < 0) hart.interruptsDirty = false;
-        if (!hart.stopRequested && !hart.interruptsDirty && hart.translationEpoch === this.epoch) return 0;
+        if (!hart.stopRequested && !hart.interruptsDirty && this.space.current) return 0;
         this.s[SLOT.pc] = site.nextPc;
         return 1;
       }
@@ -272,7 +262,7 @@ export class JitEngine {
   private lowerFor = (insn: Insn, pc: bigint): Lowering | null => {
     const cls = classifySensitive(insn) ?? (isLoadOrStore(insn.op) ? SensitiveClass.Mmio : null);
     if (cls === null) return null;
-    return this.adaptive?.loweringOf(this.context, pc) ?? this.options.sensitive[cls];
+    return this.adaptive?.loweringOf(this.space.codeClass, pc) ?? this.options.sensitive[cls];
   };
 
   /** In-TC emulations by class, when compiled code counts them. */
@@ -299,7 +289,7 @@ export class JitEngine {
     }
     const m = this.stats.monitorExits;
     m.set(why, (m.get(why) ?? 0) + 1);
-    if (this.adaptive && (SENSITIVE_CLASSES as readonly string[]).includes(why) && this.adaptive.noteTrap(this.context, pc)) {
+    if (this.adaptive && (SENSITIVE_CLASSES as readonly string[]).includes(why) && this.adaptive.noteTrap(this.space.codeClass, pc)) {
       this.adaptSite(pc);
     }
   }
@@ -311,158 +301,72 @@ export class JitEngine {
    */
   private adaptSite(pc: bigint): void {
     const adaptive = this.adaptive!;
-    const stale = adaptive.takeEndingAt(this.context, pc);
-    let paddr: number;
-    try {
-      paddr = this.fetchPaddr(pc);
-    } catch (e) {
-      if (!(e instanceof TrapSignal)) throw e;
-      return;
-    }
+    const codeClass = this.space.codeClass;
+    const stale = adaptive.takeEndingAt(codeClass, pc);
+    const slot = this.slotAt(pc);
+    if (slot < 0) return;
+    const { paddr } = this.tc.slotAddress(slot);
     const bus = this.board.bus;
-    const ramPage = (paddr - bus.ramBase) >>> 12;
+    const ramPage = bus.ramPage(paddr);
     stale.push(...this.tc.covering(ramPage, paddr, 4));
     const slots = new Set<number>();
-    for (const entry of stale) for (const slot of entry.slots) slots.add(slot);
+    for (const entry of stale) for (const s of entry.slots) slots.add(s);
     const { pageEmpty } = this.tc.invalidate(ramPage, paddr, 4);
-    if (pageEmpty) bus.unmarkCode(ramPage);
-    for (const slot of slots) {
-      this.tc.unlink(slot);
-      const at = this.tc.slotAddress(slot);
-      if (at.context !== this.context) continue; // recompiled when next entered there
+    if (pageEmpty) bus.unmark(PageWatch.Code, ramPage);
+    for (const s of slots) {
+      this.tc.unlink(s);
+      if (this.tc.slotAddress(s).codeClass !== codeClass) continue; // recompiled when next entered
       adaptive.retranslations++;
-      this.compile(at.pc, slot);
+      this.compile(s);
     }
   }
 
-  /** Follows privilege, satp and sfence changes: TLB flushes, code context, unlinking. */
-  private syncTranslationState(): void {
-    const hart = this.board.hart;
-    if (hart.translationEpoch === this.epoch) return;
-    this.epoch = hart.translationEpoch;
-    this.tlb.flush();
-    if (hart.fenceEpoch !== this.fenceEpoch) {
-      this.fenceEpoch = hart.fenceEpoch;
-      const translated = this.translatedContexts;
-      this.tc.unlinkContexts((c) => translated.has(c));
-      this.jumpCache.flush();
-    }
-    const priv = Number(this.s[SLOT.priv]);
-    this.contextPriv = priv;
-    this.contextStatus = this.s[SLOT.mstatus] & STATUS_WRITE.translationBits;
-    const satp = this.s[SLOT.satp];
-    const paged = isTranslated(satp, priv);
-    const key = paged ? `${priv}:${satp}` : `bare:${priv}`;
-    let id = this.contexts.get(key);
-    if (id === undefined) {
-      id = this.contexts.size;
-      this.contexts.set(key, id);
-      if (paged) this.translatedContexts.add(id);
-    }
-    this.context = id;
-    this.i32[SLOT.context * 2] = id;
-  }
-
-  private fetchPaddr = (pc: bigint): number =>
-    translate(this.board.bus, pc, Access.Fetch, Number(this.s[SLOT.priv]), this.s[SLOT.satp], this.s[SLOT.mstatus]);
-
-  /** Compiles the unit at pc (with a batch of its direct successors) and links `slot`. */
-  private compile(pc: bigint, slot: number): boolean {
-    let first: Tu;
+  /**
+   * The slot of `pc` in the current address space, or -1 when there is no code to run
+   * there (a fetch fault, or not RAM: the monitor's own fetch raises the fault).
+   */
+  private slotAt(pc: bigint): number {
+    let paddr: number;
     try {
-      first = formTu(this.mem, pc, this.fetchPaddr, this.lowerFor);
+      paddr = this.space.fetchAddress(pc);
     } catch (e) {
-      if (e instanceof TrapSignal) return false; // the monitor raises the fetch fault
-      throw e;
+      if (!(e instanceof TrapSignal)) throw e;
+      return -1;
     }
-    const firstKey = this.keyOf(first);
-    const cached = this.tc.find(firstKey);
+    return paddr < 0 ? -1 : this.tc.slotFor(this.space.codeClass, pc, paddr);
+  }
+
+  /**
+   * The slot compiled code jumps to directly for `target`, from a unit at `from`, or
+   * null for a jump through the jump cache. Without paging an address is always the same
+   * code; under paging only a jump within the unit's page is sure to stay on the same
+   * guest-physical page whatever address space runs it.
+   */
+  private chainSlot(codeClass: number, from: { pc: bigint; paddr: number }, target: bigint): number | null {
+    if ((codeClass & 1) === 0) return target < 2n ** 53n ? this.tc.slotFor(codeClass, target, Number(target)) : null;
+    if (target >> 12n !== from.pc >> 12n) return null;
+    return this.tc.slotFor(codeClass, target, from.paddr - (from.paddr & 0xfff) + Number(target & 0xfffn));
+  }
+
+  /** The unit at virtual `pc`, on the guest-physical page at `pageBase`. */
+  private formUnit(pc: bigint, pageBase: number): Tu {
+    return formTu(this.board.bus, pc, pageBase + Number(pc & 0xfffn), this.lowerFor);
+  }
+
+  /** Compiles the unit a slot stands for (with a batch of its direct successors) and links the slot. */
+  private compile(slot: number): boolean {
+    const { pc, paddr } = this.tc.slotAddress(slot);
+    const first = this.formUnit(pc, paddr - (paddr & 0xfff));
+    const cached = this.tc.find(this.keyOf(first));
     if (cached) {
       this.tc.link(slot, cached);
       return true;
     }
     if (this.tc.full) this.flushAll();
     const batch = this.gatherBatch(first);
-    this.instantiate(batch.map((tu) => ({ kind: 'unit', tu, hot: this.hotCounterFor() })), batch);
-    return this.tc.linked(this.tc.slotFor(this.context, pc)) !== null;
-  }
-
-  /** A fresh counter (by default a tier-1 unit's entry counter), while tier 2 is on and counters last. */
-  private hotCounterFor(threshold = this.options.hotThreshold): HotCounter | undefined {
-    if (!this.options.tier2 || this.nextHotCounter >= HOT_COUNTERS) return undefined;
-    const index = this.nextHotCounter++;
-    this.hotCounters[index] = 0;
-    return { address: HOT_COUNTERS_OFFSET + 4 * index, threshold };
-  }
-
-  /**
-   * Tier 2: the unit at pc became hot. Its region is the units reachable from it by direct
-   * jumps within the same page (breadth first, bounded); compiled as one function whose
-   * internal jumps are Wasm branches (optionally optimized by binaryen) and linked into
-   * pc's slot. A region must loop to pay for itself (entering one loads, and leaving one
-   * stores, every register it uses), so a new region first runs on trial, counting its
-   * entries and the jumps back to its head; at the end of the trial it stays only if it
-   * looped at least REGION_MIN_TRIPS times per entry, and otherwise goes back to tier 1.
-   */
-  private promote(pc: bigint): void {
-    const slot = this.tc.slotFor(this.context, pc);
-    const trial = this.regionTrials.get(slot);
-    this.regionTrials.delete(slot);
-    const tus = this.formRegion(pc);
-    if (tus.length === 0) return;
-    if (trial && this.tc.linked(slot) === trial.entry) {
-      const loops = this.hotCounters[trial.iterations] >= REGION_MIN_TRIPS * REGION_TRIAL_ENTRIES;
-      if (loops) this.instantiate([{ kind: 'region', tus }], tus);
-      else this.demote(tus[0]);
-      return;
-    }
-    // A loop must run through the head for a region to help at all. The unit stays as it
-    // is: its counter is past the threshold, so it will not ask again.
-    if (!tus.some((tu) => successors(tu).includes(pc))) {
-      this.stats.rejectedPromotions++;
-      return;
-    }
-    const entries = this.hotCounterFor(REGION_TRIAL_ENTRIES);
-    const iterations = this.hotCounterFor(0);
-    const probe = entries && iterations ? { entries, iterationsAddress: iterations.address } : undefined;
-    const [entry] = this.instantiate([{ kind: 'region', tus, probe }], tus);
-    if (probe) this.regionTrials.set(slot, { entry, iterations: (iterations!.address - HOT_COUNTERS_OFFSET) / 4 });
-    this.stats.promotions++;
-    this.stats.regionUnits += tus.length;
-  }
-
-  /**
-   * Back to tier 1 for good: relink the unit's tier-1 fragment, whose counter is past the
-   * threshold. Reusing it matters: a unit recompiled alone would sit in a module of its
-   * own, and V8 makes every call between instances markedly dearer than one within an
-   * instance (bench: the same code runs 35% slower with one unit per module).
-   */
-  private demote(tu: Tu): void {
-    this.stats.demotions++;
-    const tier1 = this.tc.find(this.keyOf(tu));
-    if (tier1) this.tc.link(this.tc.slotFor(this.context, tu.pc), tier1);
-    else this.instantiate([{ kind: 'unit', tu }], [tu]);
-  }
-
-  private formRegion(pc: bigint): Tu[] {
-    const tus: Tu[] = [];
-    const seen = new Set<bigint>();
-    const queue = [pc];
-    const page = pc >> 12n;
-    while (queue.length > 0 && tus.length < this.options.regionUnits) {
-      const at = queue.shift()!;
-      if (seen.has(at) || at >> 12n !== page) continue;
-      seen.add(at);
-      try {
-        const tu = formTu(this.mem, at, this.fetchPaddr, this.lowerFor);
-        if (tu.insns.length === 0) continue;
-        tus.push(tu);
-        queue.push(...successors(tu));
-      } catch (e) {
-        if (!(e instanceof TrapSignal)) throw e;
-      }
-    }
-    return tus.length > 0 && tus[0].pc === pc ? tus : [];
+    this.instantiate(batch.map((tu) => ({ kind: 'unit', tu, hot: this.tier2.counter() })), batch);
+    const again = this.tc.slotFor(this.space.codeClass, pc, paddr); // a flush renumbers slots
+    return this.tc.linked(again) !== null;
   }
 
   /** The first unit plus direct successors not yet compiled, breadth first. */
@@ -474,13 +378,11 @@ export class JitEngine {
         if (batch.length >= this.options.batch) break;
         if (seen.has(next)) continue;
         seen.add(next);
-        if (this.tc.linked(this.tc.slotFor(this.context, next))) continue;
-        try {
-          const tu = formTu(this.mem, next, this.fetchPaddr, this.lowerFor);
-          if (!this.tc.find(this.keyOf(tu))) batch.push(tu);
-        } catch (e) {
-          if (!(e instanceof TrapSignal)) throw e; // not mapped yet: compile it when reached
-        }
+        const slot = this.slotAt(next); // not mapped yet: compile it when reached
+        if (slot < 0 || this.tc.linked(slot)) continue;
+        const { paddr } = this.tc.slotAddress(slot);
+        const tu = this.formUnit(next, paddr - (paddr & 0xfff));
+        if (!this.tc.find(this.keyOf(tu))) batch.push(tu);
       }
     }
     return batch;
@@ -489,9 +391,13 @@ export class JitEngine {
   /** Compiles `items` (made from `tus`) into one module and links each item's first unit's slot. */
   private instantiate(items: ModuleItem[], tus: Tu[]): FragmentEntry[] {
     const t0 = performance.now();
-    const context = this.context;
-    const built = buildModule(items, { ...this.layoutBase, tableSize: this.tc.table.length, priv: this.contextPriv }, {
-      slotFor: (pc) => this.tc.slotFor(context, pc),
+    const { codeClass, priv } = this.space;
+    const layout: ModuleLayout = {
+      ...this.layoutBase, tableSize: this.tc.table.length, priv,
+      tlbLoadBase: this.tlb.base(priv, TlbKind.Load), tlbStoreBase: this.tlb.base(priv, TlbKind.Store),
+    };
+    const built = buildModule(items, layout, {
+      slotFor: (target, from) => this.chainSlot(codeClass, from, target),
       siteFor: (insn, pc, nextPc) => this.siteFor(insn, pc, nextPc),
     });
     let bytes = built.bytes;
@@ -513,16 +419,13 @@ export class JitEngine {
     this.stats.instantiateMillis += t2 - t1;
     const bus = this.board.bus;
     for (const tu of tus) {
-      const ramPage = (tu.paddr - bus.ramBase) >>> 12;
-      const wasCode = bus.codePages[ramPage] !== 0;
-      bus.markCode(tu.paddr);
       // Stores to a page that now holds code must take the slow path.
-      if (!wasCode) this.tlb.flushStores();
+      if (bus.mark(PageWatch.Code, bus.ramPage(tu.paddr))) this.tlb.flushStores();
     }
     return items.map((item, i) => {
       const fn = instance.exports[built.names[i]] as () => number;
       const head = item.kind === 'unit' ? item.tu : item.tus[0];
-      const ramPage = (head.paddr - bus.ramBase) >>> 12;
+      const ramPage = bus.ramPage(head.paddr);
       let entry;
       if (item.kind === 'unit') {
         this.stats.translations++;
@@ -533,43 +436,41 @@ export class JitEngine {
         const end = Math.max(...item.tus.map((t) => t.paddr + Number(t.nextPc - t.pc)));
         entry = this.tc.add(`region|${this.keyOf(head)}`, fn, ramPage, start, end - start);
       }
-      this.tc.link(this.tc.slotFor(context, head.pc), entry);
+      this.tc.link(this.tc.slotFor(codeClass, head.pc, head.paddr), entry);
       const units = item.kind === 'unit' ? [item.tu] : item.tus;
-      for (const tu of units) if (tu.end === 'monitor') this.adaptive?.noteEndsAt(context, tu.nextPc, entry);
+      for (const tu of units) if (tu.end === 'monitor') this.adaptive?.noteEndsAt(codeClass, tu.nextPc, entry);
       return entry;
     });
   }
 
   /**
-   * What a fragment depends on: context, addresses, the code bytes, where the unit ends,
-   * and how each of its sensitive instructions is lowered (the policy, and adaptation).
+   * What a fragment depends on: code class, addresses, the code bytes, where the unit
+   * ends, and how each of its sensitive instructions is lowered (the policy, and adaptation).
    */
   private keyOf(tu: Tu): string {
     let raws = '';
     for (const insn of tu.insns) raws += `${insn.raw.toString(16)},`;
     let lowerings = '';
     for (const l of tu.lowerings) lowerings += l === null ? '-' : l[0];
-    return `${this.context}|${tu.pc.toString(16)}|${tu.paddr.toString(16)}|${raws}|${lowerings}|${tu.end}|${tu.nextPc.toString(16)}`;
+    return `${this.space.codeClass}|${tu.pc.toString(16)}|${tu.paddr.toString(16)}|${raws}|${lowerings}|${tu.end}|${tu.nextPc.toString(16)}`;
   }
 
   private flushAll(): void {
     this.tc.flush();
     this.sites = [];
     this.adaptive?.forgetFragments();
-    this.nextHotCounter = 0;
-    this.regionTrials.clear();
+    this.tier2.reset();
     this.jumpCache.flush();
-    for (let page = 0; page < this.board.bus.codePages.length; page++) this.board.bus.unmarkCode(page);
+    const bus = this.board.bus;
+    for (let page = 0; page < bus.watchedPages.length; page++) bus.unmark(PageWatch.Code, page);
   }
 
   /** A write touched a page with code: drop what it overwrote (self-modifying code, loaders). */
   private codeWritten(paddr: number, size: number): void {
     const bus = this.board.bus;
-    const first = (paddr - bus.ramBase) >>> 12;
-    const last = (paddr + size - 1 - bus.ramBase) >>> 12;
-    for (let page = first; page <= last; page++) {
+    for (let page = bus.ramPage(paddr); page <= bus.ramPage(paddr + size - 1); page++) {
       const { dropped, pageEmpty } = this.tc.invalidate(page, paddr, size);
-      if (pageEmpty) bus.unmarkCode(page);
+      if (pageEmpty) bus.unmark(PageWatch.Code, page);
       // The running fragment may be one of the stale ones: leave after this store.
       if (dropped > 0) this.i32[SLOT.attention * 2] = 1;
     }
@@ -584,16 +485,6 @@ export class JitEngine {
 
   private needsMonitor(): void {
     const hart = this.board.hart;
-    if (hart.stopRequested || hart.interruptsDirty || hart.translationEpoch !== this.epoch) this.i32[SLOT.attention * 2] = 1;
+    if (hart.stopRequested || hart.interruptsDirty || !this.space.current) this.i32[SLOT.attention * 2] = 1;
   }
-}
-
-/** Addresses a unit continues at through direct chaining. */
-function successors(tu: Tu): bigint[] {
-  if (tu.end === 'page' || tu.end === 'cap') return [tu.nextPc];
-  if (tu.end !== 'branch') return [];
-  const last = tu.insns[tu.insns.length - 1];
-  if (last.op === Op.JALR) return [];
-  const target = BigInt.asUintN(64, tu.pcs[tu.pcs.length - 1] + BigInt(last.imm));
-  return last.op === Op.JAL ? [target] : [target, tu.nextPc];
 }

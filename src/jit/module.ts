@@ -15,7 +15,6 @@ export interface ModuleLayout {
   tlbStoreBase: number;
   tlbMask: number;
   jumpCacheBase: number;
-  jumpCacheMask: number;
   countChains: boolean;
   /** Privilege level of the code context the module is compiled for. */
   priv: number;
@@ -33,8 +32,8 @@ export interface BuiltModule {
 export type ModuleItem = { kind: 'unit'; tu: Tu; hot?: HotCounter } | { kind: 'region'; tus: readonly Tu[]; probe?: RegionProbe };
 
 export interface ModuleLinks {
-  /** The table slot of the fragment for a guest address in the module's code context. */
-  slotFor(pc: bigint): number;
+  /** The table slot for a direct jump to a guest address, or null: through the jump cache (ModuleContext.slotFor). */
+  slotFor(target: bigint, from: { readonly pc: bigint; readonly paddr: number }): number | null;
   /** Registers a callout site and returns its id. */
   siteFor(insn: Insn, pc: bigint, nextPc: bigint): number;
 }
@@ -59,7 +58,7 @@ export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, 
   const ctx: ModuleContext = {
     ccfType, loadFn, storeFn, atomicFn, mulhuFn, mulhFn, mulhsuFn,
     tlbLoadBase: layout.tlbLoadBase, tlbStoreBase: layout.tlbStoreBase, tlbMask: layout.tlbMask,
-    jumpCacheBase: layout.jumpCacheBase, jumpCacheMask: layout.jumpCacheMask, countChains: layout.countChains,
+    jumpCacheBase: layout.jumpCacheBase, countChains: layout.countChains,
     calloutFn, priv: layout.priv, realtime: layout.realtime, countIntc: layout.countIntc,
     slotFor: links.slotFor, siteFor: links.siteFor,
   };

@@ -1,10 +1,13 @@
 // The slow paths of compiled loads, stores and atomics: what the inline TLB lookup
-// (codegen/memory.ts) cannot do. A TLB refill for RAM, devices, pages holding code,
-// misaligned accesses, and faults (raised as TrapSignal after the fragment made its
-// state exact).
+// (codegen/memory.ts) cannot do. A TLB refill for RAM (the MMU mode translates: a shadow
+// walk or a nested walk), devices, pages whose stores are watched (code, shadowed page
+// tables), misaligned accesses, and faults (raised as TrapSignal after the fragment made
+// its state exact).
 import { readRam, writeRam, type AccessSize, type Bus } from '../machine/bus.js';
+import { SLOT } from '../machine/hart-state.js';
 import { executeAtomic } from '../mmu/atomics.js';
 import type { GuestMemory } from '../mmu/guest-memory.js';
+import type { Mmu } from '../mmu/mmu.js';
 import { Access } from '../mmu/sv39.js';
 import { TlbKind, type Tlb } from '../mmu/tlb.js';
 import { DEVICE_ACCESS_TRAPS } from './exits.js';
@@ -14,19 +17,19 @@ export const DEVICE_ACCESS_TRAPPED = Symbol('device access left to the monitor')
 
 export class SlowPath {
   /** `needsMonitor` raises the attention flag if a device or code write changed what the monitor watches. */
-  constructor(private readonly bus: Bus, private readonly mem: GuestMemory, private readonly state: BigUint64Array,
-    private readonly tlb: Tlb, private readonly needsMonitor: () => void) {}
+  constructor(private readonly bus: Bus, private readonly mem: GuestMemory, private readonly mmu: Mmu,
+    private readonly state: BigUint64Array, private readonly tlb: Tlb, private readonly needsMonitor: () => void) {}
 
   /** Slow-path load: TLB refill for RAM, devices, misaligned accesses and faults. */
   load(vaddr: bigint, sizeAndFlags: number): bigint {
     const size = (sizeAndFlags & 0xff) as AccessSize;
     if ((vaddr & BigInt(size - 1)) !== 0n) return this.mem.load(vaddr, size);
+    this.tlb.misses++;
     const pa = this.mem.translateData(vaddr, Access.Load);
-    const bus = this.bus;
-    const off = bus.ramOffset(pa, size);
-    if (off >= 0) {
-      this.tlb.fill(TlbKind.Load, vaddr, pa);
-      return readRam(bus.view, off, size);
+    const page = this.mmu.machinePage;
+    if (page >= 0) {
+      this.tlb.fill(Number(this.state[SLOT.priv]), TlbKind.Load, vaddr, page, this.mmu.leafLevel > 0);
+      return readRam(this.bus.view, page + (pa & 0xfff), size);
     }
     if (sizeAndFlags & DEVICE_ACCESS_TRAPS) throw DEVICE_ACCESS_TRAPPED;
     const v = this.mem.loadPhysical(pa, size, vaddr, Access.Load);
@@ -42,15 +45,15 @@ export class SlowPath {
       this.needsMonitor();
       return;
     }
+    this.tlb.misses++;
     const pa = this.mem.translateData(vaddr, Access.Store);
-    const bus = this.bus;
-    const off = bus.ramOffset(pa, size);
-    if (off >= 0 && !bus.pageNeedsSlowStores(pa)) {
-      this.tlb.fill(TlbKind.Store, vaddr, pa);
-      writeRam(bus.view, off, size, value);
+    const page = this.mmu.machinePage;
+    if (page >= 0 && !this.bus.pageNeedsSlowStores(pa)) {
+      this.tlb.fill(Number(this.state[SLOT.priv]), TlbKind.Store, vaddr, page, this.mmu.leafLevel > 0);
+      writeRam(this.bus.view, page + (pa & 0xfff), size, value);
       return;
     }
-    if (off < 0 && sizeAndFlags & DEVICE_ACCESS_TRAPS) throw DEVICE_ACCESS_TRAPPED;
+    if (page < 0 && sizeAndFlags & DEVICE_ACCESS_TRAPS) throw DEVICE_ACCESS_TRAPPED;
     this.mem.storePhysical(pa, size, value, vaddr);
     this.needsMonitor();
   }

@@ -1,6 +1,7 @@
 // The translation cache (TC). Compiled fragments live in one shared WebAssembly.Table;
-// a slot is the directory entry for one guest address in one code context, and starts
-// as a stub that returns to the monitor. Linking is table.set: fragments chain through
+// a slot is the directory entry for one guest address (virtual, and the guest-physical
+// address it maps to) in one code class (src/jit/address-space.ts), and starts as a stub
+// that returns to the monitor. Linking is table.set: fragments chain through
 // slots, so re-pointing a slot re-routes every jump to it (invalidation, relinking).
 // Fragments are also kept by content key, so identical code in an identical context is
 // compiled once.
@@ -22,9 +23,14 @@ export interface FragmentEntry {
   readonly slots: Set<number>;
 }
 
-interface SlotInfo {
-  readonly context: number;
+/** What a slot stands for: code of this class at virtual address pc, guest-physical paddr. */
+export interface SlotAddress {
+  readonly codeClass: number;
   readonly pc: bigint;
+  readonly paddr: number;
+}
+
+interface SlotInfo extends SlotAddress {
   fragment: FragmentEntry | null;
 }
 
@@ -33,7 +39,8 @@ const INITIAL_SLOTS = 1024;
 export class TranslationCache {
   readonly table: WebAssembly.Table;
   private readonly stub: CcfFunction;
-  private readonly slotByAddress = new Map<number, Map<bigint, number>>();
+  /** Slots by code class, virtual address and guest-physical address. */
+  private readonly slotByAddress = new Map<number, Map<bigint, number | Map<number, number>>>();
   private readonly slots: SlotInfo[] = [];
   private readonly fragments = new Map<string, FragmentEntry>();
   private readonly byPage = new Map<number, Set<FragmentEntry>>();
@@ -62,20 +69,34 @@ export class TranslationCache {
     return this.fragments.size;
   }
 
-  /** The slot for `pc` in `context`, allocated (as a stub) on first use. */
-  slotFor(context: number, pc: bigint): number {
-    let byPc = this.slotByAddress.get(context);
+  /** The slot for virtual address `pc` at guest-physical `paddr` in `codeClass`, allocated (as a stub) on first use. */
+  slotFor(codeClass: number, pc: bigint, paddr: number): number {
+    let byPc = this.slotByAddress.get(codeClass);
     if (!byPc) {
       byPc = new Map();
-      this.slotByAddress.set(context, byPc);
+      this.slotByAddress.set(codeClass, byPc);
     }
-    let slot = byPc.get(pc);
-    if (slot === undefined) {
-      slot = this.slots.length;
-      if (slot >= this.table.length) this.table.grow(this.table.length, this.stub);
-      this.slots.push({ context, pc, fragment: null });
+    // Most addresses only ever map to one place: a plain number until a second one shows up.
+    const found = byPc.get(pc);
+    if (typeof found === 'number') {
+      if (this.slots[found].paddr === paddr) return found;
+      const byPaddr = new Map([[this.slots[found].paddr, found]]);
+      byPc.set(pc, byPaddr);
+      return this.newSlot(codeClass, pc, paddr, byPaddr);
+    }
+    if (found === undefined) {
+      const slot = this.newSlot(codeClass, pc, paddr, null);
       byPc.set(pc, slot);
+      return slot;
     }
+    return found.get(paddr) ?? this.newSlot(codeClass, pc, paddr, found);
+  }
+
+  private newSlot(codeClass: number, pc: bigint, paddr: number, byPaddr: Map<number, number> | null): number {
+    const slot = this.slots.length;
+    if (slot >= this.table.length) this.table.grow(this.table.length, this.stub);
+    this.slots.push({ codeClass, pc, paddr, fragment: null });
+    byPaddr?.set(paddr, slot);
     return slot;
   }
 
@@ -114,10 +135,9 @@ export class TranslationCache {
     this.table.set(slot, entry.fn);
   }
 
-  /** The code context and guest address a slot stands for. */
-  slotAddress(slot: number): { context: number; pc: bigint } {
-    const info = this.slots[slot];
-    return { context: info.context, pc: info.pc };
+  /** The code class and addresses a slot stands for. */
+  slotAddress(slot: number): SlotAddress {
+    return this.slots[slot];
   }
 
   /** Points the slot back at the stub: the next entry compiles its code again. */
@@ -153,13 +173,6 @@ export class TranslationCache {
     const set = this.byPage.get(ramPage);
     if (!set) return [];
     return [...set].filter((entry) => paddr < entry.paddr + entry.length && paddr + size > entry.paddr);
-  }
-
-  /** Unlinks the slots of the given contexts: their address-to-code mappings may have changed. */
-  unlinkContexts(contexts: (context: number) => boolean): void {
-    for (let slot = 0; slot < this.slots.length; slot++) {
-      if (this.slots[slot].fragment && contexts(this.slots[slot].context)) this.unlink(slot);
-    }
   }
 
   /** Whether the TC has reached its size bound and should be flushed before adding more. */

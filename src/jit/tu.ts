@@ -1,5 +1,6 @@
-// Translation units: the run of guest instructions one compiled fragment covers. Code is
-// read through the guest's own fetch path (so privilege and paging apply), and a unit
+// Translation units: the run of guest instructions one compiled fragment covers. A unit
+// never leaves the page it starts in, so its code is read from that one guest-physical
+// page (the caller translated the first fetch, with privilege and paging applied). It
 // ends at a control transfer (included), before an instruction the monitor must handle
 // (a sensitive one lowered as a trap, an illegal one, or one straddling a page), at the
 // page's end, or at a length cap.
@@ -7,8 +8,7 @@ import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
 import { Op } from '../isa/opcodes.js';
 import { classifySensitive } from '../isa/sensitive.js';
-import { TrapSignal } from '../machine/trap.js';
-import type { GuestMemory } from '../mmu/guest-memory.js';
+import type { Bus } from '../machine/bus.js';
 import type { Lowering } from './lowering.js';
 
 export const TU_MAX_INSNS = 64;
@@ -66,34 +66,31 @@ export function endsUnit(op: Op): boolean {
 }
 
 /**
- * Forms the unit starting at `pc`. `paddrOf` translates a fetch address (it may throw
- * for the first instruction: the caller then lets the monitor raise the fault).
+ * Forms the unit starting at virtual address `pc`, whose fetch the caller translated to
+ * `paddr`, a RAM address.
  */
-export function formTu(mem: GuestMemory, pc: bigint, paddrOf: (pc: bigint) => number, lowerFor: LowerFor,
-  maxInsns = TU_MAX_INSNS): Tu {
+export function formTu(bus: Bus, pc: bigint, paddr: number, lowerFor: LowerFor, maxInsns = TU_MAX_INSNS): Tu {
   const insns: Insn[] = [];
   const pcs: bigint[] = [];
   const lowerings: (Lowering | null)[] = [];
   const page = pc >> 12n;
-  const paddr = paddrOf(pc);
+  const pageBase = paddr - (paddr & 0xfff);
+  const halfword = (offset: number): number => {
+    const at = bus.ramOffset(pageBase + offset, 2);
+    if (at < 0) throw new Error(`formTu: 0x${paddr.toString(16)} is not RAM`);
+    return bus.view.getUint16(at, true);
+  };
   let at = pc;
   let end: TuEnd = 'cap';
   while (insns.length < maxInsns) {
     if (at >> 12n !== page) { end = 'page'; break; }
-    let raw: number;
-    try {
+    const offset = Number(at & 0xfffn);
+    let raw = halfword(offset);
+    if ((raw & 3) === 3) {
       // A 32-bit instruction in the last two bytes straddles into the next page: the
       // monitor handles it, so a unit never depends on two pages.
-      if ((at & 0xfffn) === 0xffen) {
-        raw = mem.fetch(at);
-        if ((raw & 3) === 3) { end = 'monitor'; break; }
-      } else {
-        raw = mem.fetch(at);
-      }
-    } catch (e) {
-      if (!(e instanceof TrapSignal) || insns.length === 0) throw e;
-      end = 'monitor';
-      break;
+      if (offset === 0xffe) { end = 'monitor'; break; }
+      raw = (raw | (halfword(offset + 2) << 16)) >>> 0;
     }
     const insn = decode(raw);
     const lowering = lowerFor(insn, at);
@@ -106,4 +103,14 @@ export function formTu(mem: GuestMemory, pc: bigint, paddrOf: (pc: bigint) => nu
     if (transfersThroughMonitor(insn.op)) { end = 'system'; break; }
   }
   return { pc, paddr, insns, pcs, lowerings, end, nextPc: at };
+}
+
+/** Addresses a unit continues at through direct chaining. */
+export function successors(tu: Tu): bigint[] {
+  if (tu.end === 'page' || tu.end === 'cap') return [tu.nextPc];
+  if (tu.end !== 'branch') return [];
+  const last = tu.insns[tu.insns.length - 1];
+  if (last.op === Op.JALR) return [];
+  const target = BigInt.asUintN(64, tu.pcs[tu.pcs.length - 1] + BigInt(last.imm));
+  return last.op === Op.JAL ? [target] : [target, tu.nextPc];
 }

@@ -10,13 +10,16 @@ import { Uart } from './devices/uart.js';
 import type { ElfImage } from './elf.js';
 import { Hart } from './hart.js';
 import { GuestImageError } from './image-error.js';
-import { MAX_RAM_MIB, RAM_OFFSET, WASM_PAGE } from './layout.js';
+import { MAX_RAM_MIB, monitorFrames, PAGE_SIZE, RAM_OFFSET, WASM_PAGE } from './layout.js';
+import { FrameAllocator, PhysicalToMachine, type FramePlacement } from './p2m.js';
 
 /** The UART's PLIC source on the virt board. */
 export const UART_IRQ = 10;
 
 export interface BoardOptions {
   ramMiB: number;
+  /** How guest RAM pages are placed over machine frames (default linear). */
+  frames?: FramePlacement;
   /** mtime from the host clock instead of the instruction count. */
   realtime: boolean;
   /** Guest console output (UART, HTIF): fd 1 or 2. */
@@ -29,6 +32,8 @@ export class Board {
   readonly memory: WebAssembly.Memory;
   readonly hart: Hart;
   readonly bus: Bus;
+  /** Machine frames beyond guest RAM, for the monitor's own tables. */
+  readonly frames: FrameAllocator;
   readonly clock: Clock;
   readonly clint: Clint;
   readonly uart: Uart;
@@ -40,11 +45,14 @@ export class Board {
     if (!Number.isInteger(ramMiB) || ramMiB < 1 || ramMiB > MAX_RAM_MIB) {
       throw new RangeError(`memory size must be a whole number of MiB from 1 to ${MAX_RAM_MIB}, got ${ramMiB}`);
     }
-    const ramBytes = ramMiB * 1024 * 1024;
-    const pages = (RAM_OFFSET + ramBytes) / WASM_PAGE;
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const ramPages = (ramMiB * 1024 * 1024) / PAGE_SIZE;
+    const machineFrames = ramPages + monitorFrames(ramPages);
+    const wasmPages = Math.ceil((RAM_OFFSET + machineFrames * PAGE_SIZE) / WASM_PAGE);
+    this.memory = new WebAssembly.Memory({ initial: wasmPages, maximum: wasmPages });
     this.hart = new Hart(this.memory);
-    this.bus = new Bus(this.memory, ramBytes);
+    this.frames = new FrameAllocator(RAM_OFFSET / PAGE_SIZE, machineFrames);
+    const p2m = new PhysicalToMachine(ramPages, this.frames, options.frames ?? 'linear');
+    this.bus = new Bus(this.memory, p2m);
     this.clock = options.realtime ? new HostClock() : new InstructionClock(this.hart.state);
     this.clint = new Clint(this.hart, this.clock);
     const oneByte = new Uint8Array(1);

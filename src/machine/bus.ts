@@ -1,11 +1,18 @@
-// The guest-physical bus: DRAM backed by the one WebAssembly.Memory, plus MMIO devices.
-// Addresses are JS numbers; anything at or above 2^53 is outside every region and faults.
-import { DRAM_BASE, RAM_OFFSET } from './layout.js';
+// The guest-physical bus: DRAM backed by machine frames of the one WebAssembly.Memory
+// (through the P2M, src/machine/p2m.ts), plus MMIO devices. Addresses are JS numbers;
+// anything at or above 2^53 is outside every region and faults.
+import { DRAM_BASE, PAGE_SHIFT, PAGE_SIZE } from './layout.js';
+import type { PhysicalToMachine } from './p2m.js';
 
 export type AccessSize = 1 | 2 | 4 | 8;
 
-export const PAGE_SHIFT = 12;
-export const PAGE_SIZE = 1 << PAGE_SHIFT;
+/** Who watches a RAM page's contents (bit numbers of Bus.watchedPages). */
+export enum PageWatch {
+  /** Translated code was made from it (src/jit). */
+  Code = 0,
+  /** It is a guest page table that a shadow page table mirrors (src/mmu/shadow.ts). */
+  PageTable = 1,
+}
 
 export interface MmioDevice {
   readonly name: string;
@@ -31,35 +38,46 @@ export class Bus {
   private readonly devices: MmioDevice[] = [];
   private watcher: StoreWatcher | null = null;
   /**
-   * One byte per 4 KiB page of RAM, non-zero while translated code depends on the page.
-   * Every write to such a page, by the guest or the host, is reported to the listener
-   * (the JIT), which drops the stale translations and clears the mark.
+   * One byte per 4 KiB page of RAM: the PageWatch bits of whoever depends on the page's
+   * contents. Every write to a watched page, by the guest or the host, is reported to
+   * that watch's listener, and stores to it never go through a TLB fast path.
    */
-  readonly codePages: Uint8Array;
-  private codeCount = 0;
-  private codeWritten: ((paddr: number, size: number) => void) | null = null;
+  readonly watchedPages: Uint8Array;
+  private watchedCount = 0;
+  private readonly pageListeners: (((paddr: number, size: number) => void) | null)[] = [null, null, null];
+  private readonly frames: Uint32Array;
 
-  constructor(readonly memory: WebAssembly.Memory, readonly ramSize: number) {
+  constructor(readonly memory: WebAssembly.Memory, readonly p2m: PhysicalToMachine) {
     this.view = new DataView(memory.buffer);
     this.bytes = new Uint8Array(memory.buffer);
-    this.ramEnd = DRAM_BASE + ramSize;
-    this.codePages = new Uint8Array(Math.ceil(ramSize / PAGE_SIZE));
+    this.frames = p2m.offsets;
+    this.ramEnd = DRAM_BASE + this.ramSize;
+    this.watchedPages = new Uint8Array(p2m.pages);
   }
 
-  /** `listener(paddr, size)` hears of every write that touches a page marked as code. */
-  onCodeWrite(listener: ((paddr: number, size: number) => void) | null): void {
-    this.codeWritten = listener;
+  get ramSize(): number {
+    return this.p2m.pages * PAGE_SIZE;
+  }
+
+  /** `listener(paddr, size)` hears of every write that touches a page with the `watch` mark. */
+  onPageWrite(watch: PageWatch, listener: ((paddr: number, size: number) => void) | null): void {
+    this.pageListeners[watch] = listener;
+  }
+
+  /** The RAM page number (0 = first page of DRAM) of a RAM address. */
+  ramPage(paddr: number): number {
+    return (paddr - this.ramBase) >>> PAGE_SHIFT;
   }
 
   /**
    * True when stores to the RAM page holding `paddr` must always take the slow path:
-   * translated code depends on it, or a watcher (HTIF) sits in it. Such a page is never
-   * entered in the store TLB.
+   * translated code or a shadow page table depends on it, or a watcher (HTIF) sits in
+   * it. Such a page is never entered in the store TLB.
    */
   pageNeedsSlowStores(paddr: number): boolean {
-    const page = (paddr - this.ramBase) >>> PAGE_SHIFT;
+    const page = this.ramPage(paddr);
     const start = this.ramBase + page * PAGE_SIZE;
-    return this.codePages[page] !== 0 || this.watcherOverlaps(start, start + PAGE_SIZE);
+    return this.watchedPages[page] !== 0 || this.watcherOverlaps(start, start + PAGE_SIZE);
   }
 
   private watcherOverlaps(start: number, end: number): boolean {
@@ -67,33 +85,34 @@ export class Bus {
     return w !== null && start < w.end && end > w.start;
   }
 
-  /** Marks the RAM page holding `paddr` as a source of translated code. */
-  markCode(paddr: number): void {
-    const page = (paddr - this.ramBase) >>> PAGE_SHIFT;
-    if (!this.codePages[page]) {
-      this.codePages[page] = 1;
-      this.codeCount++;
-    }
+  isMarked(watch: PageWatch, ramPage: number): boolean {
+    return (this.watchedPages[ramPage] & (1 << watch)) !== 0;
   }
 
-  unmarkCode(ramPage: number): void {
-    if (this.codePages[ramPage]) {
-      this.codePages[ramPage] = 0;
-      this.codeCount--;
-    }
+  /** Marks RAM page `ramPage`; true if it was not marked for `watch` before. */
+  mark(watch: PageWatch, ramPage: number): boolean {
+    const was = this.watchedPages[ramPage];
+    if (was & (1 << watch)) return false;
+    if (was === 0) this.watchedCount++;
+    this.watchedPages[ramPage] = was | (1 << watch);
+    return true;
   }
 
-  /** Reports writes to code pages in [paddr, paddr + size) of RAM. */
-  private codeStore(paddr: number, size: number): void {
-    if (this.codeCount === 0) return;
-    const first = (paddr - this.ramBase) >>> PAGE_SHIFT;
-    const last = (paddr + size - 1 - this.ramBase) >>> PAGE_SHIFT;
-    for (let p = first; p <= last; p++) {
-      if (this.codePages[p]) {
-        this.codeWritten?.(paddr, size);
-        return;
-      }
-    }
+  unmark(watch: PageWatch, ramPage: number): void {
+    const was = this.watchedPages[ramPage];
+    if (!(was & (1 << watch))) return;
+    this.watchedPages[ramPage] = was & ~(1 << watch);
+    if (this.watchedPages[ramPage] === 0) this.watchedCount--;
+  }
+
+  /** Reports writes to watched pages in [paddr, paddr + size) of RAM. */
+  private watchedStore(paddr: number, size: number): void {
+    if (this.watchedCount === 0) return;
+    const first = this.ramPage(paddr);
+    const last = this.ramPage(paddr + size - 1);
+    let bits = 0;
+    for (let p = first; p <= last; p++) bits |= this.watchedPages[p];
+    for (let watch = 0; bits !== 0; watch++, bits >>>= 1) if (bits & 1) this.pageListeners[watch]?.(paddr, size);
   }
 
   attach(device: MmioDevice): void {
@@ -109,18 +128,44 @@ export class Bus {
     this.watcher = watcher;
   }
 
-  /** True when a store to this RAM range must go through write(): a watcher or translated code depends on it. */
+  /** True when a store to this RAM range must go through write(): a watcher or a page watch depends on it. */
   watched(paddr: number, size: number): boolean {
     if (this.watcherOverlaps(paddr, paddr + size)) return true;
-    if (this.codeCount === 0) return false;
-    const rel = paddr - this.ramBase;
-    return this.codePages[rel >>> PAGE_SHIFT] !== 0 || this.codePages[(rel + size - 1) >>> PAGE_SHIFT] !== 0;
+    if (this.watchedCount === 0) return false;
+    return this.watchedPages[this.ramPage(paddr)] !== 0 || this.watchedPages[this.ramPage(paddr + size - 1)] !== 0;
   }
 
-  /** Machine-memory offset of a guest-physical RAM range, or -1 if it is not all RAM. */
+  /**
+   * Machine-memory offset of a guest-physical RAM range within one page, or -1 if it is
+   * not all RAM (or crosses a page: frames are not contiguous; see forEachRamPage).
+   */
   ramOffset(paddr: number, size: number): number {
-    if (paddr >= this.ramBase && paddr + size <= this.ramEnd) return paddr - this.ramBase + RAM_OFFSET;
-    return -1;
+    if (paddr < this.ramBase || paddr + size > this.ramEnd || (paddr & 0xfff) + size > PAGE_SIZE) return -1;
+    const frame = this.frames[(paddr - this.ramBase) >>> PAGE_SHIFT];
+    return frame === 0 ? -1 : frame + (paddr & 0xfff);
+  }
+
+  /**
+   * Calls `visit(machineOffset, length, done)` for each page-sized piece of the RAM range
+   * [paddr, paddr + length), `done` bytes into it. False (and no call) if any of it is not RAM.
+   */
+  private forEachRamPage(paddr: number, length: number, visit: (offset: number, length: number, done: number) => void): boolean {
+    if (paddr < this.ramBase || paddr + length > this.ramEnd) return false;
+    const pieces: [number, number][] = [];
+    for (let done = 0; done < length;) {
+      const at = paddr + done;
+      const piece = Math.min(length - done, PAGE_SIZE - (at & 0xfff));
+      const off = this.ramOffset(at, piece);
+      if (off < 0) return false;
+      pieces.push([off, piece]);
+      done += piece;
+    }
+    let done = 0;
+    for (const [off, piece] of pieces) {
+      visit(off, piece, done);
+      done += piece;
+    }
+    return true;
   }
 
   deviceAt(paddr: number, size: number): MmioDevice | undefined {
@@ -142,7 +187,7 @@ export class Bus {
     if (off >= 0) {
       writeRam(this.view, off, size, value);
       if (this.watcherOverlaps(paddr, paddr + size)) this.watcher!.stored(paddr, size);
-      this.codeStore(paddr, size);
+      this.watchedStore(paddr, size);
       return true;
     }
     const d = this.deviceAt(paddr, size);
@@ -153,28 +198,32 @@ export class Bus {
 
   /** Copies bytes into RAM (loaders); false if the range is not all RAM. */
   writeBytes(paddr: number, data: Uint8Array): boolean {
-    const off = this.ramOffset(paddr, data.length);
-    if (off < 0) return false;
     // Rewriting the same bytes (reloading an image) need not discard translated code.
-    const changed = this.codeCount > 0 && !sameBytes(this.bytes, off, data);
-    this.bytes.set(data, off);
-    if (changed) this.codeStore(paddr, data.length);
-    return true;
+    let changed = false;
+    const ok = this.forEachRamPage(paddr, data.length, (off, length, done) => {
+      const piece = data.subarray(done, done + length);
+      if (this.watchedCount > 0 && !changed) changed = !sameBytes(this.bytes, off, piece);
+      this.bytes.set(piece, off);
+    });
+    if (changed) this.watchedStore(paddr, data.length);
+    return ok;
   }
 
   /** Zero-fills RAM (loaders' .bss); false if the range is not all RAM. */
   zero(paddr: number, length: number): boolean {
-    const off = this.ramOffset(paddr, length);
-    if (off < 0) return false;
-    const changed = this.codeCount > 0 && this.bytes.subarray(off, off + length).some((b) => b !== 0);
-    this.bytes.fill(0, off, off + length);
-    if (changed) this.codeStore(paddr, length);
-    return true;
+    let changed = false;
+    const ok = this.forEachRamPage(paddr, length, (off, piece) => {
+      if (this.watchedCount > 0 && !changed) changed = this.bytes.subarray(off, off + piece).some((b) => b !== 0);
+      this.bytes.fill(0, off, off + piece);
+    });
+    if (changed) this.watchedStore(paddr, length);
+    return ok;
   }
 
   readBytes(paddr: number, length: number): Uint8Array | undefined {
-    const off = this.ramOffset(paddr, length);
-    return off < 0 ? undefined : this.bytes.slice(off, off + length);
+    const out = new Uint8Array(length);
+    const ok = this.forEachRamPage(paddr, length, (off, piece, done) => out.set(this.bytes.subarray(off, off + piece), done));
+    return ok ? out : undefined;
   }
 }
 

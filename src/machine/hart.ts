@@ -10,6 +10,7 @@ import { enterTrap, pendingInterrupt } from './trap.js';
 const SEIP = 1n << BigInt(IRQ.SEI);
 /** This many exceptions with no instruction retired in between is a trap loop. */
 export const TRAP_LOOP_LIMIT = 1000;
+const MAX_PENDING_FENCES = 16;
 
 export class Hart {
   readonly state: BigUint64Array;
@@ -18,10 +19,18 @@ export class Hart {
   interruptsDirty = true;
   /** Set when the run loop must regain control at the next instruction boundary (guest exit, HTIF, device). */
   stopRequested = false;
-  /** Bumped whenever cached translations become stale (satp, MPRV/SUM/MXR, sfence.vma). */
+  /**
+   * Bumped whenever an engine must look at translation again: a privilege change, a
+   * change of translation regime, or an sfence.vma.
+   */
   translationEpoch = 0;
-  /** Bumped by sfence.vma: page tables may map code differently now. */
-  fenceEpoch = 0;
+  /** Bumped when every cached translation is stale: satp, MPRV/MPP, SUM or MXR changed (or a reset). */
+  regimeEpoch = 0;
+  /**
+   * sfence.vma requests an engine has not applied yet, oldest first: the virtual address
+   * whose translations may be stale, or null for all of them.
+   */
+  readonly pendingFences: (bigint | null)[] = [];
   /** Exceptions taken, indexed by cause; interrupts taken, indexed by interrupt number. */
   readonly exceptionCounts: number[] = new Array(16).fill(0);
   readonly interruptCounts: number[] = new Array(16).fill(0);
@@ -42,7 +51,7 @@ export class Hart {
     this.state[SLOT.pc] = pc;
     this.state[SLOT.reservation] = NO_RESERVATION;
     this.interruptsDirty = true;
-    this.translationEpoch++;
+    this.translationsChanged();
     // A fresh start: exceptions before the reset do not count towards a trap loop.
     this.trapLoopRetired = -1n;
     this.trapLoopLength = 0;
@@ -110,10 +119,23 @@ export class Hart {
     this.translationEpoch++;
   }
 
-  /** sfence.vma: every cached translation, of data or of code, may be stale. */
-  fenceTranslations(): void {
+  /** satp, MPRV/MPP, SUM or MXR changed: every cached translation is stale. */
+  translationsChanged(): void {
     this.translationEpoch++;
-    this.fenceEpoch++;
+    this.regimeEpoch++;
+  }
+
+  /** sfence.vma: translations of `vaddr` (or of everything, for null) may be stale. */
+  fenceTranslations(vaddr: bigint | null): void {
+    const fences = this.pendingFences;
+    // Past a few addresses, one flush of everything is cheaper than many of one page.
+    if (vaddr === null || fences.length >= MAX_PENDING_FENCES) {
+      fences.length = 0;
+      fences.push(null);
+    } else if (fences[0] !== null) {
+      fences.push(vaddr); // (after a pending flush of everything, one address adds nothing)
+    }
+    this.translationEpoch++;
   }
 
   get executed(): bigint { return this.state[SLOT.executed]; }

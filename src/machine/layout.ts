@@ -4,33 +4,52 @@
 import { STATE_BYTES } from './hart-state.js';
 
 export const WASM_PAGE = 65536;
+/** Guest pages and machine frames are 4 KiB. */
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
 /** Byte offset of the hart state block. */
 export const STATE_OFFSET = 0;
-/** The software TLB (src/mmu/tlb.ts): load entries, then store entries. */
-export const TLB_OFFSET = 0x1_0000;
-export const TLB_MAX_ENTRIES = 4096;
-export const TLB_ENTRY_BYTES = 16;
 /** The JIT's jump cache for indirect jumps (src/jit/jump-cache.ts). */
-export const JUMP_CACHE_OFFSET = 0x4_0000;
+export const JUMP_CACHE_OFFSET = 0x1_0000;
 export const JUMP_CACHE_ENTRIES = 4096;
 export const JUMP_CACHE_ENTRY_BYTES = 16;
 /** Entry counters of tier-1 fragments, for hot-region detection (i32 each). */
-export const HOT_COUNTERS_OFFSET = 0x8_0000;
+export const HOT_COUNTERS_OFFSET = 0x2_0000;
 export const HOT_COUNTERS = 65536;
-/** Byte offset where guest RAM's machine frames start. */
+/** Page-table writes compiled code made inline under shadow paging, for the monitor to resync (src/mmu/shadow.ts). */
+export const PT_WRITE_LOG_OFFSET = 0x6_0000;
+export const PT_WRITE_LOG_ENTRIES = 1024;
+/**
+ * The software TLB (src/mmu/tlb.ts): one table per privilege level (U, S, M) and access
+ * kind (fetch, load, store).
+ */
+export const TLB_OFFSET = 0x10_0000;
+export const TLB_MAX_ENTRIES = 4096;
+export const TLB_ENTRY_BYTES = 16;
+export const TLB_TABLES = 9;
+/** Byte offset where machine frames start: guest RAM's, then the monitor's own (G-stage tables). */
 export const RAM_OFFSET = 16 * 1024 * 1024;
 /** Guest-physical base of DRAM on the virt board. */
 export const DRAM_BASE = 0x8000_0000;
 export const DEFAULT_RAM_MIB = 128;
-/** wasm32 linear memory is at most 4 GiB; the reserved area comes out of it. */
-export const MAX_RAM_MIB = 4096 - RAM_OFFSET / (1024 * 1024) - 1;
+/**
+ * wasm32 linear memory is at most 4 GiB; the reserved area and the monitor's frames
+ * (at most 1/512 of RAM for the G-stage table, see monitorFrames) come out of it.
+ */
+export const MAX_RAM_MIB = 4096 - RAM_OFFSET / (1024 * 1024) - 16;
+
+/** Machine frames the monitor keeps beyond guest RAM: a G-stage (Sv39x4) table for `ramPages` pages, with room to spare. */
+export function monitorFrames(ramPages: number): number {
+  return Math.ceil(ramPages / 512) + 16;
+}
 
 // The regions must not overlap; checked once at load time.
 const REGIONS: [string, number, number][] = [
   ['hart state', STATE_OFFSET, STATE_BYTES],
-  ['TLB', TLB_OFFSET, 2 * TLB_MAX_ENTRIES * TLB_ENTRY_BYTES],
   ['jump cache', JUMP_CACHE_OFFSET, JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY_BYTES],
   ['hot counters', HOT_COUNTERS_OFFSET, HOT_COUNTERS * 4],
+  ['page-table write log', PT_WRITE_LOG_OFFSET, 8 + PT_WRITE_LOG_ENTRIES * 4],
+  ['TLB', TLB_OFFSET, TLB_TABLES * TLB_MAX_ENTRIES * TLB_ENTRY_BYTES],
   ['RAM', RAM_OFFSET, 1],
 ];
 for (let i = 1; i < REGIONS.length; i++) {

@@ -51,7 +51,7 @@ export function executeSystem(insn: Insn, pc: bigint, hart: Hart, csr: CsrEnviro
       return (s[SLOT.mip] & s[SLOT.mie]) === 0n ? SystemResult.Idle : SystemResult.Next;
     case Op.SFENCE_VMA:
       if (priv === PRIV.U || (priv === PRIV.S && (s[SLOT.mstatus] & MSTATUS.TVM))) raise(CAUSE.ILLEGAL_INSTRUCTION);
-      hart.fenceTranslations();
+      hart.fenceTranslations(insn.rs1 === 0 ? null : s[insn.rs1]);
       return SystemResult.Next;
     case Op.FENCE_I:
       // One hart, and stores to code invalidate its translations as they happen: nothing to do.

@@ -4,7 +4,7 @@ import { CAUSE, MSTATUS, PRIV } from '../isa/csr-numbers.js';
 import { readRam, writeRam, type AccessSize, type Bus } from '../machine/bus.js';
 import { SLOT } from '../machine/hart-state.js';
 import { raise } from '../machine/trap.js';
-import { Access, accessFaultCause, translate } from './sv39.js';
+import { Access, accessFaultCause, translate as referenceTranslate } from './sv39.js';
 
 /**
  * What a misaligned load or store does. 'allow': it completes, byte by byte, as on hardware
@@ -14,6 +14,9 @@ import { Access, accessFaultCause, translate } from './sv39.js';
  */
 export type MisalignedPolicy = 'allow' | 'trap';
 
+/** Translates a virtual address for an access (sv39.ts's translate, or an MMU mode's). */
+export type Translator = (vaddr: bigint, access: Access, priv: number, satp: bigint, mstatus: bigint) => number;
+
 export class GuestMemory {
   constructor(
     private readonly bus: Bus,
@@ -21,6 +24,9 @@ export class GuestMemory {
     /** Called before a device access, so devices see up-to-date counters. */
     private readonly beforeDeviceAccess: () => void,
     private readonly misaligned: MisalignedPolicy,
+    /** The reference walker unless an MMU mode (src/mmu/mmu.ts) translates. */
+    private readonly translate: Translator = (vaddr, access, priv, satp, mstatus) =>
+      referenceTranslate(bus, vaddr, access, priv, satp, mstatus),
   ) {}
 
   /** The privilege loads and stores use: MPP when M-mode sets MPRV. */
@@ -31,7 +37,7 @@ export class GuestMemory {
   }
 
   translateData(vaddr: bigint, access: Access.Load | Access.Store): number {
-    return translate(this.bus, vaddr, access, this.dataPrivilege(), this.s[SLOT.satp], this.s[SLOT.mstatus]);
+    return this.translate(vaddr, access, this.dataPrivilege(), this.s[SLOT.satp], this.s[SLOT.mstatus]);
   }
 
   /** Zero-extended load. */
@@ -103,7 +109,7 @@ export class GuestMemory {
     const priv = Number(this.s[SLOT.priv]);
     const satp = this.s[SLOT.satp];
     const mstatus = this.s[SLOT.mstatus];
-    const pa = translate(this.bus, pc, Access.Fetch, priv, satp, mstatus);
+    const pa = this.translate(pc, Access.Fetch, priv, satp, mstatus);
     const off = this.bus.ramOffset(pa, 2);
     if (off < 0) raise(CAUSE.FETCH_ACCESS, pc);
     const lo = this.bus.view.getUint16(off, true);
@@ -112,7 +118,7 @@ export class GuestMemory {
     if ((pc & 0xfffn) !== 0xffen) {
       hiOff = this.bus.ramOffset(pa + 2, 2);
     } else {
-      const pa2 = translate(this.bus, pc + 2n, Access.Fetch, priv, satp, mstatus);
+      const pa2 = this.translate(pc + 2n, Access.Fetch, priv, satp, mstatus);
       hiOff = this.bus.ramOffset(pa2, 2);
     }
     if (hiOff < 0) raise(CAUSE.FETCH_ACCESS, pc + 2n);

@@ -69,7 +69,8 @@ export function translate(bus: Bus, vaddr: bigint, access: Access, priv: number,
   return raise(PAGE_FAULT[access], vaddr);
 }
 
-function checkPermissions(flags: number, access: Access, priv: number, mstatus: bigint, vaddr: bigint): void {
+/** Page-faults unless a leaf with `flags` allows this access at `priv` (U, SUM, MXR). */
+export function checkPermissions(flags: number, access: Access, priv: number, mstatus: bigint, vaddr: bigint): void {
   if (priv === PRIV.U) {
     if (!(flags & PTE_U)) raise(PAGE_FAULT[access], vaddr);
   } else if (flags & PTE_U) {

@@ -1,66 +1,130 @@
-// The software TLB that compiled code consults inline: direct-mapped, one table for loads
-// and one for stores, each entry {tag: i64, addend: i64} in linear memory. A hit means
+// The software TLB that compiled code consults inline: direct-mapped tables in linear
+// memory, one per privilege level (U, S, M) and access kind (fetch, load, store), each
+// entry {tag: i64, addend: i64}. A load or store hit means
 //   machine address = vaddr + addend   (wrapped to 32 bits)
 // The tag is the virtual page; a lookup compares it with vaddr & ~(0xfff ^ (size - 1)),
 // so a misaligned access never hits and takes the slow path (RVVM's trick). Pages that
-// must not be accessed directly (devices, pages holding translated code for stores, the
-// HTIF mailbox) are simply never entered. Every entry is valid for the current
-// translation regime only: the owner flushes it whenever hart.translationEpoch moves.
-import { DRAM_BASE, RAM_OFFSET, TLB_ENTRY_BYTES, TLB_MAX_ENTRIES, TLB_OFFSET } from '../machine/layout.js';
+// must not be accessed directly (devices, and for stores: pages holding translated code,
+// write-protected guest page tables, the HTIF mailbox) are simply never entered.
+//
+// Fetch entries hold the guest-physical page instead of an addend: the monitor finds
+// code by guest-physical address (src/jit), and reads them from TypeScript.
+//
+// Tables per privilege mean a trap or xRET needs no flush: code compiled for a privilege
+// level uses that level's tables. The owner flushes everything when the translation
+// regime changes (satp, MPRV/MPP, SUM, MXR) and one page per sfence.vma with an address.
+import { TLB_ENTRY_BYTES, TLB_MAX_ENTRIES, TLB_OFFSET, TLB_TABLES } from '../machine/layout.js';
+import { PRIV } from '../isa/csr-numbers.js';
 
 /** A tag no lookup can produce: bit 11 is always cleared by the lookup mask. */
 export const INVALID_TAG = 0x800n;
 export const PAGE_MASK = ~0xfffn;
 
-export enum TlbKind { Load, Store }
+export enum TlbKind { Fetch, Load, Store }
+const KINDS = 3;
+/** The table set of each privilege level (U, S, -, M). */
+const SET_OF_PRIV = [0, 1, -1, 2];
 
 export class Tlb {
-  /** Byte offsets of the two tables in linear memory. */
-  readonly loadBase = TLB_OFFSET;
-  readonly storeBase: number;
   readonly mask: number;
   private readonly words: BigUint64Array;
-  /** The same tables as 32-bit words, and an image of both tables all invalid: a flush copies it. */
+  /** The same tables as 32-bit words, and an image of them all invalid: a flush copies it. */
   private readonly words32: Uint32Array;
   private readonly invalid: Uint32Array;
+  private readonly tableWords: number;
+  /** Whether an entry may hold a slice of a superpage: a one-page flush then cannot find them all. */
+  private superpageSlices = false;
   /** Counters for --stats. */
+  misses = 0;
   fills = 0;
   flushes = 0;
+  pageFlushes = 0;
 
   constructor(memory: WebAssembly.Memory, readonly entries: number) {
-    if (entries < 1 || entries > TLB_MAX_ENTRIES || (entries & (entries - 1)) !== 0) {
+    if (!Number.isInteger(entries) || entries < 1 || entries > TLB_MAX_ENTRIES || (entries & (entries - 1)) !== 0) {
       throw new RangeError(`TLB size must be a power of two from 1 to ${TLB_MAX_ENTRIES}, got ${entries}`);
     }
     this.mask = entries - 1;
-    this.storeBase = TLB_OFFSET + entries * TLB_ENTRY_BYTES;
-    this.words = new BigUint64Array(memory.buffer, TLB_OFFSET, (2 * entries * TLB_ENTRY_BYTES) / 8);
-    this.words32 = new Uint32Array(memory.buffer, TLB_OFFSET, (2 * entries * TLB_ENTRY_BYTES) / 4);
-    // Flushes follow every privilege change, so they must be cheap: one block copy, not a
-    // BigInt store per entry (that was most of a syscall round trip's time).
+    this.tableWords = (entries * TLB_ENTRY_BYTES) / 8;
+    const bytes = TLB_TABLES * entries * TLB_ENTRY_BYTES;
+    this.words = new BigUint64Array(memory.buffer, TLB_OFFSET, bytes / 8);
+    this.words32 = new Uint32Array(memory.buffer, TLB_OFFSET, bytes / 4);
+    // Flushes follow every satp write, so they must be cheap: one block copy, not a
+    // BigInt store per entry.
     this.invalid = new Uint32Array(this.words32.length);
     new BigUint64Array(this.invalid.buffer).fill(INVALID_TAG);
     this.flush();
   }
 
+  /** Byte offset in linear memory of the table for `kind` at privilege `priv` (what code is compiled with). */
+  base(priv: number, kind: TlbKind): number {
+    return TLB_OFFSET + this.table(priv, kind) * this.entries * TLB_ENTRY_BYTES;
+  }
+
+  private table(priv: number, kind: TlbKind): number {
+    return SET_OF_PRIV[priv] * KINDS + kind;
+  }
+
   flush(): void {
     this.words32.set(this.invalid);
+    this.superpageSlices = false;
     this.flushes++;
   }
 
+  /** Drops every store entry: a page just became one whose stores must take the slow path. */
   flushStores(): void {
-    const half = this.words32.length / 2;
-    this.words32.set(this.invalid.subarray(half), half);
+    const tableWords32 = this.tableWords * 2;
+    for (const priv of [PRIV.U, PRIV.S, PRIV.M]) {
+      const at = this.table(priv, TlbKind.Store) * tableWords32;
+      this.words32.set(this.invalid.subarray(at, at + tableWords32), at);
+    }
     this.flushes++;
   }
 
-  /** Enters a RAM page: `vaddr` (any address in the page) maps to guest-physical `paddr`'s page. */
-  fill(kind: TlbKind, vaddr: bigint, paddr: number): void {
+  /** sfence.vma with an address: drops the entries for the page holding `vaddr`. */
+  flushPage(vaddr: bigint): void {
+    if (this.superpageSlices) {
+      this.flush();
+      return;
+    }
     const vpage = vaddr & PAGE_MASK;
-    const machinePage = BigInt(RAM_OFFSET + ((paddr - DRAM_BASE) & ~0xfff));
     const index = Number((vaddr >> 12n) & BigInt(this.mask));
-    const word = 2 * (kind === TlbKind.Store ? this.entries + index : index);
+    for (let table = 0; table < TLB_TABLES; table++) {
+      const word = table * this.tableWords + 2 * index;
+      if (this.words[word] === vpage) this.words[word] = INVALID_TAG;
+    }
+    this.pageFlushes++;
+  }
+
+  /**
+   * Enters a page for loads or stores at `priv`: `vaddr` (any address in the page) maps
+   * to the machine page at byte offset `machinePage`. `superpage`: the translation came
+   * from a superpage leaf.
+   */
+  fill(priv: number, kind: TlbKind.Load | TlbKind.Store, vaddr: bigint, machinePage: number, superpage: boolean): void {
+    const vpage = vaddr & PAGE_MASK;
+    this.set(priv, kind, vpage, BigInt.asUintN(64, BigInt(machinePage) - vpage), superpage);
+  }
+
+  /** Enters a page for fetches at `priv`: `vaddr`'s page is guest-physical page `guestPage`. */
+  fillFetch(priv: number, vaddr: bigint, guestPage: number, superpage: boolean): void {
+    this.set(priv, TlbKind.Fetch, vaddr & PAGE_MASK, BigInt(guestPage), superpage);
+  }
+
+  /** The guest-physical address of a fetch from `vaddr` at `priv` if the TLB holds it, else -1. */
+  lookupFetch(priv: number, vaddr: bigint): number {
+    const index = Number((vaddr >> 12n) & BigInt(this.mask));
+    const word = this.table(priv, TlbKind.Fetch) * this.tableWords + 2 * index;
+    if (this.words[word] !== (vaddr & PAGE_MASK)) return -1;
+    return Number(this.words[word + 1]) + Number(vaddr & 0xfffn);
+  }
+
+  private set(priv: number, kind: TlbKind, vpage: bigint, value: bigint, superpage: boolean): void {
+    const index = Number((vpage >> 12n) & BigInt(this.mask));
+    const word = this.table(priv, kind) * this.tableWords + 2 * index;
     this.words[word] = vpage;
-    this.words[word + 1] = BigInt.asUintN(64, machinePage - vpage);
+    this.words[word + 1] = value;
+    if (superpage) this.superpageSlices = true;
     this.fills++;
   }
 }

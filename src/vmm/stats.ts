@@ -45,7 +45,12 @@ export interface JitRunStats {
   chainedExits: number | null;
   invalidations: number;
   flushes: number;
-  tlb: { entries: number; fills: number; flushes: number };
+  /** Misses are slow-path lookups (loads, stores, and the monitor's fetch translations); page flushes come from sfence.vma with an address. */
+  tlb: { entries: number; misses: number; fills: number; flushes: number; pageFlushes: number };
+  /** The MMU mode and its counters (src/mmu/shadow.ts, src/mmu/nested.ts). */
+  mmu: { mode: string; counts: Record<string, number>; histograms: Record<string, number[]> };
+  /** sfence.vma applied: for one address, or for everything. */
+  fences: { page: number; all: number };
   tier2: { promotions: number; rejected: number; demotions: number; regionUnits: number; optimizeMillis: number };
 }
 
@@ -89,7 +94,9 @@ export function collectStats(vm: VirtualMachine): RunStats {
       chainedExits: jit.options.countChains ? Number(vm.board.hart.state[SLOT.chainedExits]) : null,
       invalidations: jit.tc.invalidations,
       flushes: jit.tc.flushes,
-      tlb: { entries: jit.tlb.entries, fills: jit.tlb.fills, flushes: jit.tlb.flushes },
+      tlb: { entries: jit.tlb.entries, misses: jit.tlb.misses, fills: jit.tlb.fills, flushes: jit.tlb.flushes, pageFlushes: jit.tlb.pageFlushes },
+      mmu: { mode: jit.mmu.mode, ...jit.mmu.counters() },
+      fences: { page: jit.space.pageFences, all: jit.space.fullFences },
       tier2: {
         promotions: jit.stats.promotions, rejected: jit.stats.rejectedPromotions, demotions: jit.stats.demotions,
         regionUnits: jit.stats.regionUnits, optimizeMillis: jit.stats.optimizeMillis,
@@ -142,7 +149,14 @@ export function formatStats(st: RunStats): string {
         `${j.adaptive.sitesAdapted} sites adapted, ${j.adaptive.retranslations} retranslations`);
     }
     lines.push(`jump cache           ${j.jumpCacheFills} fills (misses)`);
-    lines.push(`TLB                  ${j.tlb.entries} entries, ${j.tlb.fills} fills, ${j.tlb.flushes} flushes`);
+    lines.push(`TLB                  ${j.tlb.entries} entries per table, ${j.tlb.misses} misses, ${j.tlb.fills} fills, ` +
+      `${j.tlb.flushes} flushes, ${j.tlb.pageFlushes} page flushes`);
+    lines.push(`sfence.vma           ${j.fences.page} for one address, ${j.fences.all} for all`);
+    list(`MMU (${j.mmu.mode})`.padEnd(20), j.mmu.counts);
+    for (const [name, buckets] of Object.entries(j.mmu.histograms)) {
+      const used = buckets.map((n, i) => [i, n]).filter(([, n]) => n > 0).map(([i, n]) => `${i === buckets.length - 1 ? `${i}+` : i}: ${n}`);
+      lines.push(`  ${name.padEnd(19)}${used.length === 0 ? 'none' : used.join(', ')}`);
+    }
     lines.push(`tier 2               ${j.tier2.promotions} promotions (${j.tier2.regionUnits} units in regions), ` +
       `${j.tier2.rejected} hot units without a loop, ${j.tier2.demotions} back to tier 1, ${j.tier2.optimizeMillis.toFixed(1)} ms in binaryen`);
   }

@@ -62,15 +62,17 @@ export class VirtualMachine {
     this.csrEnv = {
       state: hart.state,
       mtime: () => clock.mtime(),
-      translationChanged: () => { hart.translationEpoch++; },
+      translationChanged: () => hart.translationsChanged(),
       interruptsChanged: () => { hart.interruptsDirty = true; },
     };
-    this.interp = new Interpreter(this.board, this.csrEnv, options.misaligned);
     if (options.engine === 'jit') {
       const callouts = new MonitorCallouts(hart, this.csrEnv);
       this.jit = new JitEngine(this.board, options.misaligned, { ...DEFAULT_JIT_OPTIONS, ...options.jit }, callouts);
+      // The monitor's emulator translates through the same MMU mode as compiled code.
+      this.interp = new Interpreter(this.board, this.csrEnv, options.misaligned, this.jit.translator);
       this.executor = new JitExecutor(this.board, this.jit, this.interp);
     } else {
+      this.interp = new Interpreter(this.board, this.csrEnv, options.misaligned);
       this.executor = this.interp;
     }
   }

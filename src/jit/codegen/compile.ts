@@ -76,6 +76,7 @@ function countEntry(f: Fragment, hot: HotCounter, pc: bigint): void {
 
 /** One unit's code, ending in a jump, a chain or an exit. */
 function emitUnit(f: Fragment, tu: Tu): void {
+  f.unit = tu;
   const n = tu.insns.length;
   if (n > 0) f.chargeBudget(n, tu.pc);
   for (let k = 0; k < n; k++) {

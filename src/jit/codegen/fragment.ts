@@ -2,6 +2,8 @@
 // (loaded at first use, written back when dirty at every exit and before every helper
 // that can see them), and the ways a fragment leaves.
 import { SLOT } from '../../machine/hart-state.js';
+import { JUMP_CACHE_ENTRIES } from '../../machine/layout.js';
+import { PAGE_BLOCK_BITS } from '../jump-cache.js';
 import { EXIT } from '../exits.js';
 import { CodeBuilder } from '../wasm/code-builder.js';
 import { I32, I64 } from '../wasm/types.js';
@@ -33,6 +35,8 @@ export interface RegionLinks {
 export class Fragment {
   /** Set while emitting a region. */
   region: RegionLinks | null = null;
+  /** The unit being emitted: where its direct jumps come from (ModuleContext.slotFor). */
+  unit: { readonly pc: bigint; readonly paddr: number } = { pc: 0n, paddr: 0 };
   readonly c = new CodeBuilder([]);
   private readonly regLocal = new Int32Array(32).fill(-1);
   private readonly loaded = new Uint8Array(32);
@@ -138,10 +142,40 @@ export class Fragment {
       this.c.i32Const(inRegion).localSet(this.region.nextLocal).br(this.c.openBlocks - this.region.loopLevel);
       return;
     }
+    const slot = this.ctx.slotFor(pc, this.unit);
     this.writeBack();
+    if (slot === null) {
+      // Under paging, a jump to another page may reach different code in another address space.
+      this.c.i64Const(BigInt.asIntN(64, pc)).localSet(this.t64c);
+      this.jumpThroughCache();
+      return;
+    }
     this.storePc(pc);
     this.countChained();
-    this.c.i32Const(this.ctx.slotFor(pc)).returnCallIndirect(this.ctx.ccfType);
+    this.c.i32Const(slot).returnCallIndirect(this.ctx.ccfType);
+  }
+
+  /**
+   * Jumps to the address in t64c (registers already written back) through the jump cache
+   * (src/jit/jump-cache.ts): the entry's tag and context must match; a miss leaves to
+   * the monitor with state.pc = the target.
+   */
+  jumpThroughCache(): void {
+    const c = this.c;
+    const base = this.ctx.jumpCacheBase;
+    c.i32Const(STATE).localGet(this.t64c).i64Store(PC_OFFSET);
+    // entry = (((target >>> 6) & 0xfc0) | ((target >>> 1) & 63)) * 16
+    const blockMask = JUMP_CACHE_ENTRIES - (1 << PAGE_BLOCK_BITS);
+    c.localGet(this.t64c).i32WrapI64().localTee(this.t32a).i32Const(12 - PAGE_BLOCK_BITS).i32ShrU().i32Const(blockMask).i32And()
+      .localGet(this.t32a).i32Const(1).i32ShrU().i32Const((1 << PAGE_BLOCK_BITS) - 1).i32And().i32Or()
+      .i32Const(4).i32Shl()
+      .localTee(this.t32a).i64Load(base).localGet(this.t64c).i64Eq()
+      .localGet(this.t32a).i32Load(base + 8).i32Const(STATE).i32Load(CONTEXT_OFFSET).i32Eq().i32And()
+      .if_();
+    this.countChained();
+    c.localGet(this.t32a).i32Load(base + 12).returnCallIndirect(this.ctx.ccfType);
+    c.end();
+    c.i32Const(EXIT.JUMP_CACHE_MISS).return_();
   }
 
   /** With counting on: one more exit from a fragment that went straight to another. */

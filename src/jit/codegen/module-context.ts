@@ -20,7 +20,6 @@ export interface ModuleContext {
   readonly tlbMask: number;
   /** Jump cache layout (src/jit/jump-cache.ts). */
   readonly jumpCacheBase: number;
-  readonly jumpCacheMask: number;
   /** Count chained exits in the state block (for --stats). */
   readonly countChains: boolean;
   /** Imported monitor entry for sensitive instructions compiled as callouts: callout(site i32) -> i32 (non-zero: leave). */
@@ -33,6 +32,10 @@ export interface ModuleContext {
   readonly countIntc: boolean;
   /** Registers a callout site (the pre-decoded instruction and where it sits) and returns its id. */
   siteFor(insn: Insn, pc: bigint, nextPc: bigint): number;
-  /** The table slot of the fragment for a guest address in the current code context. */
-  slotFor(pc: bigint): number;
+  /**
+   * The table slot of the fragment for a guest address the module's code jumps to
+   * directly, or null when the jump must go through the jump cache (another page, under
+   * paging: the mapping may differ from one address space to the next).
+   */
+  slotFor(target: bigint, from: { readonly pc: bigint; readonly paddr: number }): number | null;
 }
