@@ -87,6 +87,21 @@ export class AddressSpace {
   }
 
   /**
+   * True when all that changed since sync() is sfence.vma of addresses outside the page
+   * of `pc`: code running in that page may carry on (after a sync()), since its own
+   * mapping is untouched.
+   */
+  onlyFencedElsewhere(pc: bigint): boolean {
+    const hart = this.hart;
+    const fences = hart.pendingFences;
+    if (hart.regimeEpoch !== this.regimeEpoch || fences.length === 0) return false;
+    const s = this.s;
+    if (Number(s[SLOT.priv]) !== this.priv || (s[SLOT.mstatus] & STATUS_WRITE.translationBits) !== this.status) return false;
+    const page = pc >> 12n;
+    return fences.every((vaddr) => vaddr !== null && vaddr >> 12n !== page);
+  }
+
+  /**
    * The guest-physical address of a fetch at `pc` in the current address space, or -1
    * when it is not RAM (nothing to compile: the monitor's fetch raises the fault). Throws
    * the fetch's page fault as a TrapSignal.
@@ -102,7 +117,7 @@ export class AddressSpace {
     const s = this.s;
     const gpa = this.mmu.translate(pc, Access.Fetch, this.priv, s[SLOT.satp], s[SLOT.mstatus]);
     if (this.mmu.machinePage < 0) return -1;
-    this.tlb.fillFetch(this.priv, pc, gpa - (gpa & 0xfff), this.mmu.leafLevel > 0);
+    this.tlb.fillFetch(this.priv, pc, gpa - (gpa & 0xfff), this.mmu.leafLevel);
     return gpa;
   }
 }

@@ -239,7 +239,14 @@ export class JitEngine {
         const hart = this.board.hart;
         // An enable that changed with nothing to deliver needs no exit (cli/sti).
         if (hart.interruptsDirty && pendingInterrupt(this.s) < 0) hart.interruptsDirty = false;
-        if (!hart.stopRequested && !hart.interruptsDirty && this.space.current) return 0;
+        if (!hart.stopRequested && !hart.interruptsDirty) {
+          if (this.space.current) return 0;
+          // sfence.vma of a data page (a page-table update): apply it and carry on.
+          if (this.space.onlyFencedElsewhere(site.pc)) {
+            this.space.sync();
+            return 0;
+          }
+        }
         this.s[SLOT.pc] = site.nextPc;
         return 1;
       }

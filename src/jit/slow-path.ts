@@ -28,7 +28,7 @@ export class SlowPath {
     const pa = this.mem.translateData(vaddr, Access.Load);
     const page = this.mmu.machinePage;
     if (page >= 0) {
-      this.tlb.fill(Number(this.state[SLOT.priv]), TlbKind.Load, vaddr, page, this.mmu.leafLevel > 0);
+      this.tlb.fill(Number(this.state[SLOT.priv]), TlbKind.Load, vaddr, page, this.mmu.leafLevel);
       return readRam(this.bus.view, page + (pa & 0xfff), size);
     }
     if (sizeAndFlags & DEVICE_ACCESS_TRAPS) throw DEVICE_ACCESS_TRAPPED;
@@ -49,7 +49,7 @@ export class SlowPath {
     const pa = this.mem.translateData(vaddr, Access.Store);
     const page = this.mmu.machinePage;
     if (page >= 0 && !this.bus.pageNeedsSlowStores(pa)) {
-      this.tlb.fill(Number(this.state[SLOT.priv]), TlbKind.Store, vaddr, page, this.mmu.leafLevel > 0);
+      this.tlb.fill(Number(this.state[SLOT.priv]), TlbKind.Store, vaddr, page, this.mmu.leafLevel);
       writeRam(this.bus.view, page + (pa & 0xfff), size, value);
       return;
     }

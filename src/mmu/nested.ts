@@ -34,6 +34,7 @@ export class NestedMmu implements Mmu {
     const g = this.gstage;
     const before = g.references;
     this.walks++;
+    this.leafLevel = 0;
     try {
       const gpa = isTranslated(satp, priv) ? this.walkGuest(vaddr, access, priv, satp, mstatus) : physical(vaddr);
       this.machinePage = g.translate(gpa - (gpa & 0xfff));
@@ -46,7 +47,6 @@ export class NestedMmu implements Mmu {
 
   /** The guest's own walk, each of its references through the G-stage table. */
   private walkGuest(vaddr: bigint, access: Access, priv: number, satp: bigint, mstatus: bigint): number {
-    this.leafLevel = 0;
     const vpn = virtualPageNumber(vaddr, access);
     let table = ppnAddress(Number(satp & 0xfff_ffff_ffffn));
     for (let level = 2; level >= 0; level--) {

@@ -247,7 +247,7 @@ export class ShadowMmu implements Mmu {
       t.child[i] = undefined;
     }
     t.kind[i] = EMPTY;
-    this.stats.resyncs++;
+    if (!this.internalWrite) this.stats.resyncs++;
   }
 
   fence(): void {

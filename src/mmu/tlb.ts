@@ -22,6 +22,7 @@ export const PAGE_MASK = ~0xfffn;
 
 export enum TlbKind { Fetch, Load, Store }
 const KINDS = 3;
+const MAX_SUPERPAGES = 8;
 /** The table set of each privilege level (U, S, -, M). */
 const SET_OF_PRIV = [0, 1, -1, 2];
 
@@ -32,8 +33,13 @@ export class Tlb {
   private readonly words32: Uint32Array;
   private readonly invalid: Uint32Array;
   private readonly tableWords: number;
-  /** Whether an entry may hold a slice of a superpage: a one-page flush then cannot find them all. */
-  private superpageSlices = false;
+  /**
+   * The superpages entries were cut from since the last full flush, as [first address,
+   * mask of the offset bits]: an sfence.vma for an address inside one must drop every
+   * slice of it, which only a full flush finds. Past a few, any page flush is a full one.
+   */
+  private readonly superpages: [bigint, bigint][] = [];
+  private superpagesOverflowed = false;
   /** Counters for --stats. */
   misses = 0;
   fills = 0;
@@ -67,7 +73,8 @@ export class Tlb {
 
   flush(): void {
     this.words32.set(this.invalid);
-    this.superpageSlices = false;
+    this.superpages.length = 0;
+    this.superpagesOverflowed = false;
     this.flushes++;
   }
 
@@ -83,7 +90,7 @@ export class Tlb {
 
   /** sfence.vma with an address: drops the entries for the page holding `vaddr`. */
   flushPage(vaddr: bigint): void {
-    if (this.superpageSlices) {
+    if (this.superpagesOverflowed || this.superpages.some(([first, mask]) => (vaddr & ~mask) === first)) {
       this.flush();
       return;
     }
@@ -98,17 +105,27 @@ export class Tlb {
 
   /**
    * Enters a page for loads or stores at `priv`: `vaddr` (any address in the page) maps
-   * to the machine page at byte offset `machinePage`. `superpage`: the translation came
-   * from a superpage leaf.
+   * to the machine page at byte offset `machinePage`. `leafLevel`: the level of the leaf
+   * the translation came from (above 0: a superpage).
    */
-  fill(priv: number, kind: TlbKind.Load | TlbKind.Store, vaddr: bigint, machinePage: number, superpage: boolean): void {
+  fill(priv: number, kind: TlbKind.Load | TlbKind.Store, vaddr: bigint, machinePage: number, leafLevel: number): void {
     const vpage = vaddr & PAGE_MASK;
-    this.set(priv, kind, vpage, BigInt.asUintN(64, BigInt(machinePage) - vpage), superpage);
+    this.set(priv, kind, vpage, BigInt.asUintN(64, BigInt(machinePage) - vpage));
+    if (leafLevel > 0) this.noteSuperpage(vaddr, leafLevel);
   }
 
   /** Enters a page for fetches at `priv`: `vaddr`'s page is guest-physical page `guestPage`. */
-  fillFetch(priv: number, vaddr: bigint, guestPage: number, superpage: boolean): void {
-    this.set(priv, TlbKind.Fetch, vaddr & PAGE_MASK, BigInt(guestPage), superpage);
+  fillFetch(priv: number, vaddr: bigint, guestPage: number, leafLevel: number): void {
+    this.set(priv, TlbKind.Fetch, vaddr & PAGE_MASK, BigInt(guestPage));
+    if (leafLevel > 0) this.noteSuperpage(vaddr, leafLevel);
+  }
+
+  private noteSuperpage(vaddr: bigint, leafLevel: number): void {
+    const mask = (1n << BigInt(12 + 9 * leafLevel)) - 1n;
+    const first = vaddr & ~mask;
+    if (this.superpages.some(([f]) => f === first)) return;
+    if (this.superpages.length >= MAX_SUPERPAGES) this.superpagesOverflowed = true;
+    else this.superpages.push([first, mask]);
   }
 
   /** The guest-physical address of a fetch from `vaddr` at `priv` if the TLB holds it, else -1. */
@@ -119,12 +136,11 @@ export class Tlb {
     return Number(this.words[word + 1]) + Number(vaddr & 0xfffn);
   }
 
-  private set(priv: number, kind: TlbKind, vpage: bigint, value: bigint, superpage: boolean): void {
+  private set(priv: number, kind: TlbKind, vpage: bigint, value: bigint): void {
     const index = Number((vpage >> 12n) & BigInt(this.mask));
     const word = this.table(priv, kind) * this.tableWords + 2 * index;
     this.words[word] = vpage;
     this.words[word + 1] = value;
-    if (superpage) this.superpageSlices = true;
     this.fills++;
   }
 }

@@ -155,7 +155,7 @@ export function formatStats(st: RunStats): string {
     list(`MMU (${j.mmu.mode})`.padEnd(20), j.mmu.counts);
     for (const [name, buckets] of Object.entries(j.mmu.histograms)) {
       const used = buckets.map((n, i) => [i, n]).filter(([, n]) => n > 0).map(([i, n]) => `${i === buckets.length - 1 ? `${i}+` : i}: ${n}`);
-      lines.push(`  ${name.padEnd(19)}${used.length === 0 ? 'none' : used.join(', ')}`);
+      lines.push(`${`  ${name}`.padEnd(20)} ${used.length === 0 ? 'none' : used.join(', ')}`);
     }
     lines.push(`tier 2               ${j.tier2.promotions} promotions (${j.tier2.regionUnits} units in regions), ` +
       `${j.tier2.rejected} hot units without a loop, ${j.tier2.demotions} back to tier 1, ${j.tier2.optimizeMillis.toFixed(1)} ms in binaryen`);

@@ -139,6 +139,27 @@ describe('rvwasm CLI', () => {
     expectUsageError(rvwasm('run', ok, '--engine', 'interp', '--adaptive'), /--adaptive needs --engine jit/);
     expectUsageError(rvwasm('run', ok, '--adaptive=0'), /N >= 1/);
     expectUsageError(rvwasm('run', ok, '--adaptive=lots'), /whole number/);
+    expectUsageError(rvwasm('run', ok, '--mmu', 'hardware'), /--mmu expects shadow, ept or nested, got "hardware"/);
+    expectUsageError(rvwasm('run', ok, '--mmu'), /--mmu expects/);
+    expectUsageError(rvwasm('run', ok, '--engine', 'interp', '--mmu', 'ept'), /--mmu needs --engine jit/);
+    expectUsageError(rvwasm('run', ok, '--tlb', '100'), /power of two from 1 to 4096, got 100/);
+    expectUsageError(rvwasm('run', ok, '--tlb', '8192'), /power of two/);
+    expectUsageError(rvwasm('run', ok, '--tlb', '0'), /power of two/);
+    expectUsageError(rvwasm('run', ok, '--engine', 'interp', '--tlb', '64'), /--tlb needs --engine jit/);
+    expectUsageError(rvwasm('run', ok, '--frames', 'random'), /--frames expects linear or scattered/);
+  });
+
+  it('reports the MMU mode, TLB and fences in --stats, and takes nested for ept', () => {
+    const ok = file('ok3.elf', program(finisher(0x5555)));
+    const shadow = rvwasm('run', ok, '--stats', '--tlb', '16', '--frames', 'scattered');
+    expect(shadow.status).toBe(0);
+    expect(shadow.stderr).toMatch(/MMU \(shadow\) +hidden faults \d+, true faults \d+, tracing faults \d+/);
+    expect(shadow.stderr).toMatch(/TLB +16 entries per table/);
+    const nested = rvwasm('run', ok, '--stats', '--mmu', 'nested');
+    expect(nested.status).toBe(0);
+    expect(nested.stderr).toMatch(/MMU \(ept\) +walks [1-9]\d*, references [1-9]/);
+    // Paging off, and the finisher is a device: the G-stage walk stops at its empty root entry.
+    expect(nested.stderr).toMatch(/references per walk +1: 1\n/);
   });
 
   it('reports the sensitive-instruction policy and adaptation in --stats', () => {

@@ -1,7 +1,8 @@
 // Every committed guest image under the interpreter and under the JIT with every way of
-// lowering sensitive instructions: the JIT must leave exactly the state the interpreter
-// leaves (registers, pc, privilege, CSRs, counters, RAM, console output, instruction
-// count), whether sensitive instructions trap, call out, run inline, or adapt.
+// lowering sensitive instructions and both MMU modes: the JIT must leave exactly the
+// state the interpreter leaves (registers, pc, privilege, CSRs, counters, RAM, console
+// output, instruction count), whether sensitive instructions trap, call out, run inline,
+// or adapt, and whether TLB misses go to shadow tables or nested walks.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -17,20 +18,26 @@ const OPTIONS: Record<string, MachineOptions> = { 'misaligned-trap.elf': { misal
 /** The sensitive-instruction benchmarks loop this many times here (their default is for timing). */
 const BENCH_ITERATIONS = 3000n;
 
-/** The JIT configurations: each lowering everywhere, a per-class mix, and adaptive from trap. */
-const LOWERINGS: Record<string, MachineOptions> = {
+/**
+ * The JIT configurations: each lowering everywhere, a per-class mix, and adaptive from
+ * trap (all with the default, shadow, MMU); and each MMU mode with guest RAM scattered
+ * over machine frames and tiny TLBs, so misses, fills and flushes are frequent.
+ */
+const CONFIGURATIONS: Record<string, MachineOptions> = {
   trap: { sensitive: 'trap' },
   callout: { sensitive: 'callout' },
   intc: { sensitive: 'intc' },
   mixed: { sensitive: 'callout,counter=intc,status=trap,trap-setup=intc,ecall=trap,mmio=trap,xret=intc' },
   adaptive: { sensitive: 'trap', adaptive: 2 },
+  'shadow-scattered': { mmu: 'shadow', frames: 'scattered', jit: { tlbEntries: 2 } },
+  'ept-scattered': { mmu: 'ept', frames: 'scattered', jit: { tlbEntries: 4 } },
 };
 
 function finalState(path: string, options: MachineOptions) {
   const out: Buffer[] = [];
   // A low hot threshold puts most loops through tier 2.
-  const jit = options.engine === 'interp' ? {} : { jit: { hotThreshold: 50 } };
-  const m = new Machine({ memoryMiB: MEMORY_MIB, ...jit, output: (_fd, b) => out.push(Buffer.from(b)), ...OPTIONS[basename(path)], ...options });
+  const jit = options.engine === 'interp' ? {} : { jit: { hotThreshold: 50, ...options.jit } };
+  const m = new Machine({ memoryMiB: MEMORY_MIB, output: (_fd, b) => out.push(Buffer.from(b)), ...OPTIONS[basename(path)], ...options, ...jit });
   const image = new Uint8Array(readFileSync(path));
   m.loadElf(image, path);
   const iterations = parseElf(image, path).symbols.get('bench_iterations');
@@ -65,16 +72,16 @@ function interpState(path: string) {
   return state;
 }
 
-const seen = { promotions: 0, trapped: 0, callouts: 0, adapted: 0 };
+const seen = { promotions: 0, trapped: 0, callouts: 0, adapted: 0, hiddenFaults: 0, tracingFaults: 0, nestedWalks: 0 };
 
-describe('guest images: the jit under every lowering ends in the interpreter\'s state', () => {
+describe('guest images: the jit under every lowering and MMU mode ends in the interpreter\'s state', () => {
   it('has images', () => { expect(images.length).toBeGreaterThan(20); });
   for (const path of images) {
     const name = path.slice(BUILD.length + 1);
     it(`${name} (interp exits 0)`, () => {
       expect(interpState(path).outcome).toEqual({ kind: 'exit', code: 0 });
     });
-    for (const [lowering, options] of Object.entries(LOWERINGS)) {
+    for (const [lowering, options] of Object.entries(CONFIGURATIONS)) {
       it(`${name} [${lowering}]`, () => {
         const { state, jit } = finalState(path, options);
         expect(state).toEqual(interpState(path));
@@ -83,13 +90,21 @@ describe('guest images: the jit under every lowering ends in the interpreter\'s 
         if (lowering === 'trap') seen.trapped += sum(jit!.monitorExits);
         if (lowering === 'callout') seen.callouts += sum(jit!.callouts);
         if (lowering === 'adaptive') seen.adapted += jit!.adaptive!.sitesAdapted;
+        const mmu = jit!.mmu.counts;
+        seen.hiddenFaults += mmu['hidden faults'] ?? 0;
+        seen.tracingFaults += mmu['tracing faults'] ?? 0;
+        // Walks of a translated address: more than the 3 references of a G-stage lookup alone.
+        seen.nestedWalks += (jit!.mmu.histograms['references per walk'] ?? []).slice(4).reduce((a, b) => a + b, 0);
       });
     }
   }
-  it('exercised tier 2, traps, callouts and adaptation', () => {
+  it('exercised tier 2, traps, callouts, adaptation and both MMU modes', () => {
     expect(seen.promotions).toBeGreaterThan(20);
     expect(seen.trapped).toBeGreaterThan(1000);
     expect(seen.callouts).toBeGreaterThan(1000);
     expect(seen.adapted).toBeGreaterThan(50);
+    expect(seen.hiddenFaults).toBeGreaterThan(1000);
+    expect(seen.tracingFaults).toBeGreaterThan(100);
+    expect(seen.nestedWalks).toBeGreaterThan(1000);
   });
 });
