@@ -27,6 +27,11 @@ export enum SensitiveClass {
   Syscall = 'ecall',
   /** A load or store that reaches a device; known only when it executes. */
   Mmio = 'mmio',
+  /**
+   * A store to a guest page table that a shadow table mirrors (shadow paging only: such
+   * pages are write-protected); known only when it executes.
+   */
+  PtWrite = 'pt-write',
 }
 
 const COUNTERS = new Set<number>([CSR.cycle, CSR.time, CSR.instret, CSR.mcycle, CSR.minstret]);

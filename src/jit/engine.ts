@@ -22,7 +22,7 @@ import { AddressSpace } from './address-space.js';
 import { AdaptiveSites } from './adaptive.js';
 import { EXIT } from './exits.js';
 import { JitStats } from './jit-stats.js';
-import { DEVICE_ACCESS_TRAPPED, SlowPath } from './slow-path.js';
+import { DEVICE_ACCESS_TRAPPED, PT_WRITE_TRAPPED, SlowPath } from './slow-path.js';
 import { JumpCache } from './jump-cache.js';
 import { buildModule, type ModuleItem, type ModuleLayout } from './module.js';
 import { optimizeModule } from './optimize.js';
@@ -112,6 +112,8 @@ export class JitEngine {
   private runStartExecuted = 0;
   private runStartRetired = 0;
   private readonly tier2: Tier2;
+  /** The class of the load or store a helper last left to the monitor (device or page-table write). */
+  private trappedAccess: SensitiveClass | null = null;
   private readonly mem: GuestMemory;
   /** Callout sites by id (the argument compiled code passes); cleared with the TC. */
   private sites: CalloutSite[] = [];
@@ -199,8 +201,9 @@ export class JitEngine {
         this.stats.exits[exit]++;
       }
     } catch (e) {
-      if (e === DEVICE_ACCESS_TRAPPED) {
+      if (e === DEVICE_ACCESS_TRAPPED || e === PT_WRITE_TRAPPED) {
         deviceTrap = true;
+        this.trappedAccess = e === PT_WRITE_TRAPPED ? SensitiveClass.PtWrite : SensitiveClass.Mmio;
         exit = EXIT.MONITOR;
         this.stats.exits[exit]++;
       } else {
@@ -266,8 +269,8 @@ export class JitEngine {
   }
 
   /** The lowering of an instruction's sensitive case in the current context (tu.ts LowerFor). */
-  private lowerFor = (insn: Insn, pc: bigint): Lowering | null => {
-    const cls = classifySensitive(insn) ?? (isLoadOrStore(insn.op) ? SensitiveClass.Mmio : null);
+  private lowerFor = (insn: Insn, pc: bigint, dynamic?: SensitiveClass): Lowering | null => {
+    const cls = classifySensitive(insn) ?? dynamic ?? (isLoadOrStore(insn.op) ? SensitiveClass.Mmio : null);
     if (cls === null) return null;
     return this.adaptive?.loweringOf(this.space.codeClass, pc) ?? this.options.sensitive[cls];
   };
@@ -286,14 +289,20 @@ export class JitEngine {
     const pc = this.s[SLOT.pc];
     let why: string;
     try {
-      const insn = decode(this.mem.fetch(pc));
-      const straddles = insn.len === 4 && (pc & 0xfffn) === 0xffen;
-      why = straddles ? 'page-straddle' : classifySensitive(insn) ?? (insn.op === Op.ILLEGAL ? 'illegal'
-        : insn.op === Op.AMOCAS_Q ? 'amocas.q' : isLoadOrStore(insn.op) ? SensitiveClass.Mmio : 'other');
+      // Through the fetch TLB: noting an exit must not count as another walk.
+      const paddr = this.space.fetchAddress(pc);
+      const at = paddr < 0 ? -1 : this.board.bus.ramOffset(paddr, 2);
+      const lo = at < 0 ? 0 : this.board.bus.view.getUint16(at, true);
+      const straddles = (lo & 3) === 3 && (pc & 0xfffn) === 0xffen;
+      const view = this.board.bus.view;
+      const insn = decode(straddles || at < 0 || (lo & 3) !== 3 ? lo : (lo | (view.getUint16(at + 2, true) << 16)) >>> 0);
+      why = at < 0 ? 'fetch-fault' : straddles ? 'page-straddle' : classifySensitive(insn) ?? (insn.op === Op.ILLEGAL ? 'illegal'
+        : insn.op === Op.AMOCAS_Q ? 'amocas.q' : isLoadOrStore(insn.op) ? this.trappedAccess ?? SensitiveClass.Mmio : 'other');
     } catch (e) {
       if (!(e instanceof TrapSignal)) throw e;
       why = 'fetch-fault';
     }
+    this.trappedAccess = null;
     const m = this.stats.monitorExits;
     m.set(why, (m.get(why) ?? 0) + 1);
     if (this.adaptive && (SENSITIVE_CLASSES as readonly string[]).includes(why) && this.adaptive.noteTrap(this.space.codeClass, pc)) {
@@ -459,6 +468,7 @@ export class JitEngine {
     for (const insn of tu.insns) raws += `${insn.raw.toString(16)},`;
     let lowerings = '';
     for (const l of tu.lowerings) lowerings += l === null ? '-' : l[0];
+    for (const l of tu.ptWrites) lowerings += l === null ? '' : l[0];
     return `${this.space.codeClass}|${tu.pc.toString(16)}|${tu.paddr.toString(16)}|${raws}|${lowerings}|${tu.end}|${tu.nextPc.toString(16)}`;
   }
 

@@ -28,3 +28,12 @@ export const EXIT_NAMES = ['budget', 'unchained', 'jump-cache-miss', 'monitor', 
  * the instruction, instead of being performed by the helper (a callout).
  */
 export const DEVICE_ACCESS_TRAPS = 0x100;
+
+/**
+ * Or-ed into the store helper's size argument by how a store's page-table-write case is
+ * lowered (shadow paging): PT_WRITE_TRAPS leaves such a store to the monitor;
+ * PT_WRITE_INLINE marks a site compiled with the in-TC form (codegen/memory.ts), for
+ * which the helper enters the page in the store TLB with the page-table tag.
+ */
+export const PT_WRITE_TRAPS = 0x200;
+export const PT_WRITE_INLINE = 0x400;

@@ -10,10 +10,14 @@ import type { GuestMemory } from '../mmu/guest-memory.js';
 import type { Mmu } from '../mmu/mmu.js';
 import { Access } from '../mmu/sv39.js';
 import { TlbKind, type Tlb } from '../mmu/tlb.js';
-import { DEVICE_ACCESS_TRAPS } from './exits.js';
+import { PageWatch } from '../machine/bus.js';
+import { PT_TLB_TAG } from '../mmu/tlb.js';
+import { DEVICE_ACCESS_TRAPS, PT_WRITE_INLINE, PT_WRITE_TRAPS } from './exits.js';
 
 /** Thrown when a load or store reaches a device while devices are lowered as traps: leave to the monitor. */
 export const DEVICE_ACCESS_TRAPPED = Symbol('device access left to the monitor');
+/** Thrown when a store reaches a shadowed guest page table while such writes are lowered as traps. */
+export const PT_WRITE_TRAPPED = Symbol('page-table write left to the monitor');
 
 export class SlowPath {
   /** `needsMonitor` raises the attention flag if a device or code write changed what the monitor watches. */
@@ -48,10 +52,19 @@ export class SlowPath {
     this.tlb.misses++;
     const pa = this.mem.translateData(vaddr, Access.Store);
     const page = this.mmu.machinePage;
-    if (page >= 0 && !this.bus.pageNeedsSlowStores(pa)) {
+    const bus = this.bus;
+    if (page >= 0 && !bus.pageNeedsSlowStores(pa)) {
       this.tlb.fill(Number(this.state[SLOT.priv]), TlbKind.Store, vaddr, page, this.mmu.leafLevel);
-      writeRam(this.bus.view, page + (pa & 0xfff), size, value);
+      writeRam(bus.view, page + (pa & 0xfff), size, value);
       return;
+    }
+    if (page >= 0 && bus.isMarked(PageWatch.PageTable, bus.ramPage(pa))) {
+      if (sizeAndFlags & PT_WRITE_TRAPS) throw PT_WRITE_TRAPPED;
+      // An in-TC site: from now on its stores to this page run inline and are logged
+      // (unless something else watches the page: code, or the HTIF mailbox).
+      if (sizeAndFlags & PT_WRITE_INLINE && bus.watchedOnlyBy(PageWatch.PageTable, pa)) {
+        this.tlb.fill(Number(this.state[SLOT.priv]), TlbKind.Store, vaddr, page, this.mmu.leafLevel, PT_TLB_TAG);
+      }
     }
     if (page < 0 && sizeAndFlags & DEVICE_ACCESS_TRAPS) throw DEVICE_ACCESS_TRAPPED;
     this.mem.storePhysical(pa, size, value, vaddr);

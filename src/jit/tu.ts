@@ -7,7 +7,7 @@
 import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
 import { Op } from '../isa/opcodes.js';
-import { classifySensitive } from '../isa/sensitive.js';
+import { classifySensitive, SensitiveClass } from '../isa/sensitive.js';
 import type { Bus } from '../machine/bus.js';
 import type { Lowering } from './lowering.js';
 
@@ -23,9 +23,10 @@ export type TuEnd = 'branch' | 'monitor' | 'system' | 'page' | 'cap';
 /**
  * The lowering of an instruction's sensitive case in the current code context: for a
  * statically sensitive instruction its class's (or its site's, once adapted); for a load
- * or store, how a device access is handled; null for anything else.
+ * or store, how a device access is handled (or, with `dynamic`, that case: a store's
+ * page-table write); null for anything else.
  */
-export type LowerFor = (insn: Insn, pc: bigint) => Lowering | null;
+export type LowerFor = (insn: Insn, pc: bigint, dynamic?: SensitiveClass) => Lowering | null;
 
 export interface Tu {
   /** Virtual address of the first instruction. */
@@ -37,6 +38,8 @@ export interface Tu {
   readonly pcs: readonly bigint[];
   /** Each instruction's lowering (LowerFor); never 'trap' for a statically sensitive one. */
   readonly lowerings: readonly (Lowering | null)[];
+  /** For each store, how a write to a shadowed guest page table is lowered; null for the rest. */
+  readonly ptWrites: readonly (Lowering | null)[];
   readonly end: TuEnd;
   /** Where execution continues after the last instruction when it does not branch. */
   readonly nextPc: bigint;
@@ -61,6 +64,10 @@ export function isLoadOrStore(op: Op): boolean {
   return op >= Op.LB && op <= Op.SD;
 }
 
+export function isStore(op: Op): boolean {
+  return op >= Op.SB && op <= Op.SD;
+}
+
 export function endsUnit(op: Op): boolean {
   return op === Op.JAL || op === Op.JALR || (op >= Op.BEQ && op <= Op.BGEU);
 }
@@ -73,6 +80,7 @@ export function formTu(bus: Bus, pc: bigint, paddr: number, lowerFor: LowerFor, 
   const insns: Insn[] = [];
   const pcs: bigint[] = [];
   const lowerings: (Lowering | null)[] = [];
+  const ptWrites: (Lowering | null)[] = [];
   const page = pc >> 12n;
   const pageBase = paddr - (paddr & 0xfff);
   const halfword = (offset: number): number => {
@@ -98,11 +106,12 @@ export function formTu(bus: Bus, pc: bigint, paddr: number, lowerFor: LowerFor, 
     insns.push(insn);
     pcs.push(at);
     lowerings.push(lowering);
+    ptWrites.push(isStore(insn.op) ? lowerFor(insn, at, SensitiveClass.PtWrite) : null);
     at = BigInt.asUintN(64, at + BigInt(insn.len));
     if (endsUnit(insn.op)) { end = 'branch'; break; }
     if (transfersThroughMonitor(insn.op)) { end = 'system'; break; }
   }
-  return { pc, paddr, insns, pcs, lowerings, end, nextPc: at };
+  return { pc, paddr, insns, pcs, lowerings, ptWrites, end, nextPc: at };
 }
 
 /** Addresses a unit continues at through direct chaining. */

@@ -80,6 +80,13 @@ export class Bus {
     return this.watchedPages[page] !== 0 || this.watcherOverlaps(start, start + PAGE_SIZE);
   }
 
+  /** True when stores to the page holding `paddr` are watched for `watch`'s sake alone (no other mark, no watcher). */
+  watchedOnlyBy(watch: PageWatch, paddr: number): boolean {
+    const page = this.ramPage(paddr);
+    const start = this.ramBase + page * PAGE_SIZE;
+    return this.watchedPages[page] === 1 << watch && !this.watcherOverlaps(start, start + PAGE_SIZE);
+  }
+
   private watcherOverlaps(start: number, end: number): boolean {
     const w = this.watcher;
     return w !== null && start < w.end && end > w.start;

@@ -73,13 +73,25 @@ export class PhysicalToMachine {
    * DRAM); 0 when the page has no frame (offset 0 is the hart state, never a frame).
    */
   readonly offsets: Uint32Array;
+  /** The reverse: the guest page each machine frame backs (by frame - allocator.firstFrame), or -1. */
+  private readonly owners: Int32Array;
   private readonly listeners: RemapListener[] = [];
 
   constructor(readonly pages: number, readonly allocator: FrameAllocator, placement: FramePlacement) {
     this.offsets = new Uint32Array(pages);
+    this.owners = new Int32Array(allocator.count).fill(-1);
     const frames = Array.from({ length: pages }, () => allocator.allocate());
     if (placement === 'scattered') shuffle(frames);
-    for (let page = 0; page < pages; page++) this.offsets[page] = frames[page] * PAGE_SIZE;
+    for (let page = 0; page < pages; page++) {
+      this.offsets[page] = frames[page] * PAGE_SIZE;
+      this.owners[frames[page] - allocator.firstFrame] = page;
+    }
+  }
+
+  /** The guest RAM page backed by the machine frame at byte offset `machine`, or -1. */
+  guestPageOf(machine: number): number {
+    const i = Math.floor(machine / PAGE_SIZE) - this.allocator.firstFrame;
+    return i >= 0 && i < this.owners.length ? this.owners[i] : -1;
   }
 
   /** Machine byte offset of RAM page `page`'s frame (0: none). */
@@ -93,6 +105,9 @@ export class PhysicalToMachine {
 
   /** Backs guest page `page` with machine frame `frame` (the caller moved the contents). */
   remap(page: number, frame: number): void {
+    const old = this.offsets[page] / PAGE_SIZE - this.allocator.firstFrame;
+    if (old >= 0 && old < this.owners.length) this.owners[old] = -1;
+    this.owners[frame - this.allocator.firstFrame] = page;
     this.offsets[page] = frame * PAGE_SIZE;
     for (const l of this.listeners) l(page, this.offsets[page]);
   }

@@ -13,10 +13,18 @@
 // PPN and flags); the machine frame comes from the P2M when the TLB is filled, so a P2M
 // remap needs no shadow change.
 //
+// Stores compiled with the in-TC page-table-write form write guest tables inline and log
+// the machine page (codegen/memory.ts): before it serves another miss (and at every
+// sfence.vma) the monitor reads the log and resyncs those pages, zapping each shadow entry
+// whose guest entry no longer matches the one it was filled from. (A walk never sees a
+// stale shadow; only TLB entries can be stale, and only until the sfence.vma the ISA
+// requires anyway.)
+//
 // A/D bits: a leaf is filled with A set in the guest's entry (and D, for a store); a
 // store through a leaf filled without D is a hidden fault that sets it. The guest sees
 // the bits exactly as the reference walker sets them.
 import { PageWatch, type Bus } from '../machine/bus.js';
+import { PT_WRITE_LOG_ENTRIES, PT_WRITE_LOG_OFFSET } from '../machine/layout.js';
 import type { Mmu, MmuCounters } from './mmu.js';
 import {
   accessedDirty, accessFault, leafPage, pageFault, ppnAddress, pteInvalid, pteIsLeaf, ptePpn, PTE_D, virtualPageNumber, vpnIndex,
@@ -36,6 +44,9 @@ class ShadowTable {
   /** For a leaf: the guest entry's PPN and flags (as filled, with A/D). */
   readonly leafPpn = new Float64Array(512);
   readonly leafFlags = new Uint8Array(512);
+  /** The guest entry each non-empty entry was filled from (its two words), to resync against. */
+  readonly guestLo = new Uint32Array(512);
+  readonly guestHi = new Uint32Array(512);
   constructor(readonly guestTable: number, readonly ramPage: number, readonly level: number) {}
 }
 
@@ -54,16 +65,21 @@ export class ShadowMmu implements Mmu {
   private readonly words: Uint32Array;
   private readonly stats = {
     'hidden faults': 0, 'true faults': 0, 'tracing faults': 0, resyncs: 0,
-    'shadow tables built': 0, 'shadow tables dropped': 0, 'roots built': 0, 'roots dropped': 0,
+    'shadow tables built': 0, 'shadow tables dropped': 0, 'roots built': 0, 'roots dropped': 0, 'logged writes': 0,
   };
+  /** The page-table write log compiled code appends to: [count, pad, machine pages...]. */
+  private readonly log: Uint32Array;
 
   /** `protectedPage` is told when a RAM page becomes write-protected (stores to it must leave any TLB). */
   constructor(private readonly bus: Bus, private readonly protectedPage: () => void) {
     this.words = new Uint32Array(bus.memory.buffer);
+    this.log = new Uint32Array(bus.memory.buffer, PT_WRITE_LOG_OFFSET, 2 + PT_WRITE_LOG_ENTRIES);
+    this.log[0] = 0;
     bus.onPageWrite(PageWatch.PageTable, (paddr, size) => this.traced(paddr, size));
   }
 
   translate(vaddr: bigint, access: Access, priv: number, satp: bigint, mstatus: bigint): number {
+    if (this.log[0] !== 0) this.resyncLogged();
     this.leafLevel = 0;
     const gpa = isTranslated(satp, priv) ? this.walk(vaddr, access, priv, satp, mstatus) : physical(vaddr);
     this.machinePage = gpa < 0 ? -1 : this.bus.ramOffset(gpa - (gpa & 0xfff), 1);
@@ -103,6 +119,8 @@ export class ShadowMmu implements Mmu {
         if (!child) return this.unshadowed(vaddr, access, priv, satp, mstatus);
         t.kind[i] = TABLE;
         t.child[i] = child;
+        t.guestLo[i] = lo;
+        t.guestHi[i] = hi;
         t = child;
         continue;
       }
@@ -124,6 +142,8 @@ export class ShadowMmu implements Mmu {
         t.kind[i] = LEAF;
         t.leafPpn[i] = ppn;
         t.leafFlags[i] = wanted;
+        t.guestLo[i] = ((lo & ~0xff) | wanted) >>> 0;
+        t.guestHi[i] = hi;
       }
       this.leafLevel = level;
       return gpa;
@@ -251,8 +271,33 @@ export class ShadowMmu implements Mmu {
   }
 
   fence(): void {
-    // Tracing keeps every shadow entry in step with the guest's tables, so a fence has
-    // only the TLB (the engine's) to flush.
+    // Tracing keeps every shadow entry in step with the guest's tables, and logged inline
+    // writes are resynced here: the TLB (the engine's) is all a fence leaves to flush.
+    if (this.log[0] !== 0) this.resyncLogged();
+  }
+
+  /** Resyncs the guest tables compiled code wrote inline (all of them if the log overflowed). */
+  private resyncLogged(): void {
+    const count = this.log[0];
+    this.log[0] = 0;
+    this.stats['logged writes'] += count;
+    const pages = new Set<number>();
+    if (count > PT_WRITE_LOG_ENTRIES) {
+      for (const page of this.byGuestPage.keys()) pages.add(page);
+    } else {
+      for (let i = 0; i < count; i++) pages.add(this.bus.p2m.guestPageOf(this.log[2 + i]));
+    }
+    for (const page of pages) {
+      for (const t of [...(this.byGuestPage.get(page) ?? [])]) {
+        if (!this.byGuestPage.get(page)?.includes(t)) continue; // dropped with an entry zapped just before
+        const base = this.bus.ramOffset(t.guestTable, 8) >>> 2;
+        for (let i = 0; i < 512; i++) {
+          if (t.kind[i] !== EMPTY && (this.words[base + 2 * i] !== t.guestLo[i] || this.words[base + 2 * i + 1] !== t.guestHi[i])) {
+            this.zap(t, i);
+          }
+        }
+      }
+    }
   }
 
   counters(): MmuCounters {

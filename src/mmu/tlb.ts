@@ -18,6 +18,12 @@ import { PRIV } from '../isa/csr-numbers.js';
 
 /** A tag no lookup can produce: bit 11 is always cleared by the lookup mask. */
 export const INVALID_TAG = 0x800n;
+/**
+ * Or-ed into the tag of a store entry for a shadowed guest page table: plain stores miss
+ * it (they take the traced slow path), and only stores compiled with the in-TC
+ * page-table-write form accept it (they log the write; codegen/memory.ts).
+ */
+export const PT_TLB_TAG = 0x400n;
 export const PAGE_MASK = ~0xfffn;
 
 export enum TlbKind { Fetch, Load, Store }
@@ -98,7 +104,7 @@ export class Tlb {
     const index = Number((vaddr >> 12n) & BigInt(this.mask));
     for (let table = 0; table < TLB_TABLES; table++) {
       const word = table * this.tableWords + 2 * index;
-      if (this.words[word] === vpage) this.words[word] = INVALID_TAG;
+      if ((this.words[word] & PAGE_MASK) === vpage) this.words[word] = INVALID_TAG; // (with a page-table tag too)
     }
     this.pageFlushes++;
   }
@@ -106,11 +112,12 @@ export class Tlb {
   /**
    * Enters a page for loads or stores at `priv`: `vaddr` (any address in the page) maps
    * to the machine page at byte offset `machinePage`. `leafLevel`: the level of the leaf
-   * the translation came from (above 0: a superpage).
+   * the translation came from (above 0: a superpage). `tag`: PT_TLB_TAG for a shadowed
+   * page table's store entry.
    */
-  fill(priv: number, kind: TlbKind.Load | TlbKind.Store, vaddr: bigint, machinePage: number, leafLevel: number): void {
+  fill(priv: number, kind: TlbKind.Load | TlbKind.Store, vaddr: bigint, machinePage: number, leafLevel: number, tag = 0n): void {
     const vpage = vaddr & PAGE_MASK;
-    this.set(priv, kind, vpage, BigInt.asUintN(64, BigInt(machinePage) - vpage));
+    this.set(priv, kind, vpage | tag, BigInt.asUintN(64, BigInt(machinePage) - vpage));
     if (leafLevel > 0) this.noteSuperpage(vaddr, leafLevel);
   }
 
@@ -136,10 +143,10 @@ export class Tlb {
     return Number(this.words[word + 1]) + Number(vaddr & 0xfffn);
   }
 
-  private set(priv: number, kind: TlbKind, vpage: bigint, value: bigint): void {
-    const index = Number((vpage >> 12n) & BigInt(this.mask));
+  private set(priv: number, kind: TlbKind, tag: bigint, value: bigint): void {
+    const index = Number((tag >> 12n) & BigInt(this.mask));
     const word = this.table(priv, kind) * this.tableWords + 2 * index;
-    this.words[word] = vpage;
+    this.words[word] = tag;
     this.words[word + 1] = value;
     this.fills++;
   }

@@ -22,6 +22,7 @@ const CONFIGURATIONS: Record<string, MachineOptions> = {
   'ept, intc': { mmu: 'ept' },
   'shadow, trap, scattered': { mmu: 'shadow', sensitive: 'trap', frames: 'scattered', jit: { tlbEntries: 16 } },
   'ept, callout, scattered': { mmu: 'ept', sensitive: 'callout', frames: 'scattered', jit: { tlbEntries: 16 } },
+  'shadow, callout': { mmu: 'shadow', sensitive: 'callout' },
   'shadow, adaptive': { mmu: 'shadow', adaptive: 4 },
 };
 

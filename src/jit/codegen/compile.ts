@@ -85,7 +85,7 @@ function emitUnit(f: Fragment, tu: Tu): void {
     const nextPc = k + 1 < n ? tu.pcs[k + 1] : tu.nextPc;
     const at = { pc, nextPc, index: k, count: n };
     if (emitAlu(f, insn, pc)) continue;
-    if (emitMemory(f, insn, at, tu.lowerings[k])) continue;
+    if (emitMemory(f, insn, at, tu.lowerings[k], tu.ptWrites[k])) continue;
     if (insn.op === Op.FENCE) continue; // one hart: ordering is free
     const lowering = tu.lowerings[k];
     if (lowering !== null && classifySensitive(insn) !== null) {

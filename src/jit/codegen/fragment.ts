@@ -47,6 +47,14 @@ export class Fragment {
   readonly t64c: number;
   readonly t32a: number;
 
+  private t32bLocal = -1;
+
+  /** A second i32 scratch local, declared on first use (few fragments need it). */
+  get t32b(): number {
+    if (this.t32bLocal < 0) this.t32bLocal = this.c.addLocal(I32);
+    return this.t32bLocal;
+  }
+
   constructor(readonly ctx: ModuleContext) {
     this.t64a = this.c.addLocal(I64);
     this.t64b = this.c.addLocal(I64);

@@ -1,11 +1,18 @@
 // Loads and stores: an inline software-TLB lookup (src/mmu/tlb.ts) with the direct access
 // on a hit, and a call to the monitor's slow helper otherwise (a miss, a device, a page
-// holding code, a misaligned access, or a fault, which the helper raises as a guest
-// exception after the fragment has made its state exact).
+// holding code or a shadowed page table, a misaligned access, or a fault, which the
+// helper raises as a guest exception after the fragment has made its state exact).
+//
+// A store whose page-table-write case is lowered in-TC also accepts a store-TLB entry
+// carrying the page-table tag (PT_TLB_TAG): it stores inline and appends the machine page
+// to the page-table write log in linear memory, which the shadow MMU reads to resync
+// before it next serves a miss (src/mmu/shadow.ts): the write costs no exit at all.
 import type { Insn } from '../../isa/insn.js';
 import { amoShape } from '../../isa/amo.js';
 import { Op } from '../../isa/opcodes.js';
-import { DEVICE_ACCESS_TRAPS } from '../exits.js';
+import { DEVICE_ACCESS_TRAPS, PT_WRITE_INLINE, PT_WRITE_TRAPS } from '../exits.js';
+import { PT_WRITE_LOG_ENTRIES, PT_WRITE_LOG_OFFSET } from '../../machine/layout.js';
+import { PT_TLB_TAG } from '../../mmu/tlb.js';
 import type { Lowering } from '../lowering.js';
 import { I64 } from '../wasm/types.js';
 import type { Fragment } from './fragment.js';
@@ -27,13 +34,17 @@ export interface Position { pc: bigint; nextPc: bigint; index: number; count: nu
  * the monitor (the helper signals it), anything else has the helper perform the access
  * (a callout; devices live in the monitor, so there is no inline form).
  */
-export function emitMemory(f: Fragment, insn: Insn, at: Position, devices: Lowering | null): boolean {
+export function emitMemory(f: Fragment, insn: Insn, at: Position, devices: Lowering | null, ptWrites: Lowering | null = null): boolean {
   if (isAtomic(insn.op)) { emitAtomic(f, insn, at); return true; }
   const flags = devices === 'trap' ? DEVICE_ACCESS_TRAPS : 0;
   const load = LOADS[insn.op];
   if (load) { emitLoad(f, insn, load, at, flags); return true; }
   const size = STORES[insn.op];
-  if (size) { emitStore(f, insn, size, at, flags); return true; }
+  if (size) {
+    const pt = ptWrites === 'trap' ? PT_WRITE_TRAPS : ptWrites === 'intc' ? PT_WRITE_INLINE : 0;
+    emitStore(f, insn, size, at, flags | pt);
+    return true;
+  }
   return false;
 }
 
@@ -87,8 +98,37 @@ function emitStore(f: Fragment, insn: Insn, size: 1 | 2 | 4 | 8, at: Position, f
   const base = f.ctx.tlbStoreBase;
   f.get(insn.rs2);
   c.localSet(f.t64b);
-  lookup(f, insn, size, base);
+  const inline = (flags & PT_WRITE_INLINE) !== 0;
+  if (inline) {
+    // Keep the tag the access needs in t64c, to compare with both forms of the entry.
+    f.get(insn.rs1);
+    if (insn.imm !== 0) c.i64Const(BigInt(insn.imm)).i64Add();
+    c.localTee(f.t64a).i64Const(~0xfffn | BigInt(size - 1)).i64And().localSet(f.t64c);
+    c.localGet(f.t64a).i64Const(12n).i64ShrU().i32WrapI64().i32Const(f.ctx.tlbMask).i32And().i32Const(4).i32Shl()
+      .localTee(f.t32a).i64Load(base).localGet(f.t64c).i64Eq();
+  } else {
+    lookup(f, insn, size, base);
+  }
   c.if_();
+  storeHit(f, base, size);
+  if (inline) {
+    c.else_();
+    c.localGet(f.t32a).i64Load(base).localGet(f.t64c).i64Const(PT_TLB_TAG).i64Or().i64Eq();
+    c.if_();
+    storeHit(f, base, size);
+    logPageTableWrite(f, base);
+  }
+  c.else_();
+  f.beforeHelper(at.pc, at.index, at.count);
+  c.localGet(f.t64a).localGet(f.t64b).i32Const(size | flags).call(f.ctx.storeFn);
+  f.exitIfAttention(at.nextPc);
+  c.end();
+  if (inline) c.end();
+}
+
+/** The store of a TLB hit: t64b to the machine address of t64a. */
+function storeHit(f: Fragment, base: number, size: 1 | 2 | 4 | 8): void {
+  const c = f.c;
   machineAddress(f, base);
   c.localGet(f.t64b);
   switch (size) {
@@ -97,11 +137,21 @@ function emitStore(f: Fragment, insn: Insn, size: 1 | 2 | 4 | 8, at: Position, f
     case 4: c.i64Store32(); break;
     default: c.i64Store();
   }
-  c.else_();
-  f.beforeHelper(at.pc, at.index, at.count);
-  c.localGet(f.t64a).localGet(f.t64b).i32Const(size | flags).call(f.ctx.storeFn);
-  f.exitIfAttention(at.nextPc);
-  c.end();
+}
+
+/**
+ * Appends the machine page of the store at t64a to the page-table write log: {count: i32,
+ * pad, pages: u32[PT_WRITE_LOG_ENTRIES]}. Past the end the count keeps growing and the
+ * slots wrap: the monitor then resyncs every shadowed table.
+ */
+function logPageTableWrite(f: Fragment, base: number): void {
+  const c = f.c;
+  const t = f.t32b;
+  c.i32Const(0).i32Load(PT_WRITE_LOG_OFFSET).localSet(t);
+  c.localGet(t).i32Const(PT_WRITE_LOG_ENTRIES - 1).i32And().i32Const(2).i32Shl();
+  machineAddress(f, base);
+  c.i32Const(~0xfff).i32And().i32Store(PT_WRITE_LOG_OFFSET + 8);
+  c.i32Const(0).localGet(t).i32Const(1).i32Add().i32Store(PT_WRITE_LOG_OFFSET);
 }
 
 function isAtomic(op: Op): boolean {
