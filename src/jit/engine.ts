@@ -91,8 +91,6 @@ interface CalloutSite {
   readonly cls: SensitiveClass;
 }
 
-export { JitStats };
-
 export class JitEngine {
   readonly tc: TranslationCache;
   readonly tlb: Tlb;

@@ -20,7 +20,7 @@ const REGION_MIN_TRIPS = 16;
 export interface Tier2Host {
   readonly tc: TranslationCache;
   readonly stats: JitStats;
-  /** The slot of `pc` in the current address space (its fetch translated). */
+  /** The slot of `pc` in the current address space (its fetch translated), or -1 if it has none. */
   slotAt(pc: bigint): number;
   /** The unit at `pc`, on the guest-physical page at `pageBase` (the page `pc` is in). */
   formUnit(pc: bigint, pageBase: number): Tu;
@@ -57,6 +57,7 @@ export class Tier2 {
   promote(pc: bigint): void {
     const host = this.host;
     const slot = host.slotAt(pc);
+    if (slot < 0) return; // no longer mapped: nothing to promote
     const trial = this.regionTrials.get(slot);
     this.regionTrials.delete(slot);
     const head = host.tc.linked(slot);
