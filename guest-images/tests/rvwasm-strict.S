@@ -17,6 +17,9 @@
  *   83-88  an mret or sret to S or U clears mstatus.MPRV (priv. spec 1.12, 3.1.6.3)
  *   90-99  priority among pending interrupts: MSI > MTI > SEI > SSI > STI in M, SEI > SSI >
  *          STI in S (priv. spec 3.1.9); QEMU 7.2 without AIA takes the lowest number first
+ *   100-101 an mret from M to M keeps MPRV and sets MPP = U (priv. spec 3.1.6.1) without a
+ *          CSR write: M's loads are translated as U's from then on; QEMU 7.2 keeps the
+ *          untranslated TLB entry it filled under MPP = M (fails at 101)
  */
 #include "test.h"
 
@@ -298,8 +301,43 @@ TEST_BEGIN rvwasm-strict
     csrw mip, zero
     csrw mie, zero
     csrw mideleg, zero
+/* ------------------------------------------------------------ 100: MPP = U after mret, with MPRV */
+    /* As a VA, mprv_a's address maps mprv_b (a U page); with MPP = M it is physical mprv_a. */
+    call pt_reset
+    la a0, mprv_a
+    la a1, mprv_b
+    li a2, PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D
+    li a3, PAGE_4K
+    call pt_map
+    call pt_satp
+    csrw satp, a0
+    sfence.vma
+    la s5, mprv_a
+    li a0, 0x7171
+    sd a0, 0(s5)
+    la a0, mprv_b
+    li a1, 0x7272
+    sd a1, 0(a0)
+    li t4, MSTATUS_MPP
+    csrs mstatus, t4            /* MPP = M */
+    li t4, MSTATUS_MPRV
+    csrs mstatus, t4
+    ld a0, 0(s5)                /* MPP = M: untranslated */
+    la t0, 1f
+    csrw mepc, t0
+    mret                        /* to M at 1f: MPRV stays, MPP becomes U */
+1:  ld a1, 0(s5)                /* MPP = U: translated, to mprv_b */
+    csrc mstatus, t4
+    CHECK 100, a0, 0x7171
+    CHECK 101, a1, 0x7272
+    csrw satp, zero
+    li t4, MSTATUS_MPP
+    csrs mstatus, t4
 TEST_END
 
     .section .bss
     .balign 64
 amo_buf:    .skip 64
+    .balign 4096
+mprv_a:     .skip 4096
+mprv_b:     .skip 4096

@@ -13,6 +13,7 @@
 //               translation (this virtual address runs the code in this slot).
 import type { Bus } from '../machine/bus.js';
 import type { Hart } from '../machine/hart.js';
+import { MSTATUS } from '../isa/csr-numbers.js';
 import { SLOT } from '../machine/hart-state.js';
 import { STATUS_WRITE } from '../machine/csr-file.js';
 import type { Mmu } from '../mmu/mmu.js';
@@ -30,6 +31,8 @@ export class AddressSpace {
   status = 0n;
   private epoch = -1;
   private regimeEpoch = -1;
+  /** The mstatus bits data translation depends on, as the TLB's entries were filled under. */
+  private dataRegime = -1n;
   private readonly contexts = new Map<string, number>();
   private readonly s: BigUint64Array;
   /** Counters for --stats. */
@@ -51,8 +54,12 @@ export class AddressSpace {
     const hart = this.hart;
     if (hart.translationEpoch === this.epoch) return;
     this.epoch = hart.translationEpoch;
-    if (hart.regimeEpoch !== this.regimeEpoch) {
+    const regime = dataRegime(this.s[SLOT.mstatus]);
+    if (hart.regimeEpoch !== this.regimeEpoch || regime !== this.dataRegime) {
+      // A CSR write flags a change itself; a trap or xRET can change MPP or clear MPRV
+      // without one (an M-mode trap taken with MPRV set changes what M's loads translate).
       this.regimeEpoch = hart.regimeEpoch;
+      this.dataRegime = regime;
       this.tlb.flush();
     }
     const fences = hart.pendingFences;
@@ -120,4 +127,10 @@ export class AddressSpace {
     this.tlb.fillFetch(this.priv, pc, gpa - (gpa & 0xfff), this.mmu.leafLevel);
     return gpa;
   }
+}
+
+/** SUM, MXR, and MPP while MPRV is set: what data translation depends on beyond satp and the privilege level. */
+function dataRegime(mstatus: bigint): bigint {
+  const mprv = mstatus & MSTATUS.MPRV;
+  return (mstatus & (MSTATUS.SUM | MSTATUS.MXR)) | (mprv !== 0n ? mprv | (mstatus & MSTATUS.MPP) : 0n);
 }

@@ -20,7 +20,6 @@ export function jumpCacheIndex(target: number): number {
 }
 
 export class JumpCache {
-  readonly entries = JUMP_CACHE_ENTRIES;
   private readonly tags: BigUint64Array;
   private readonly words: Int32Array;
   /** The whole cache with every tag invalid: a full flush is one block copy. */

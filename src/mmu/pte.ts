@@ -1,15 +1,21 @@
-// Sv39 page-table entries as two 32-bit words, for the monitor's walkers (shadow fills,
-// nested two-dimensional walks), which run on every TLB miss and so avoid BigInt. The
-// reference walker (sv39.ts) is the plain BigInt version the interpreter uses; both read
-// the privileged spec's rules, and the differential tests hold them to the same results.
+// Sv39 page-table entries: their bits, the faults a walk raises, and helpers that take an
+// entry as two 32-bit words, for the monitor's walkers (shadow fills, nested
+// two-dimensional walks), which run on every TLB miss and so avoid BigInt. The reference
+// walker (sv39.ts) is the plain BigInt version the interpreter uses; both follow the
+// privileged spec's rules, and the differential tests hold them to the same results.
 import { CAUSE } from '../isa/csr-numbers.js';
 import { raise } from '../machine/trap.js';
-import { Access } from './sv39.js';
+
+export enum Access { Fetch, Load, Store }
 
 export const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_G = 32, PTE_A = 64, PTE_D = 128;
 
 const PAGE_FAULT = [CAUSE.FETCH_PAGE_FAULT, CAUSE.LOAD_PAGE_FAULT, CAUSE.STORE_PAGE_FAULT] as const;
 const ACCESS_FAULT = [CAUSE.FETCH_ACCESS, CAUSE.LOAD_ACCESS, CAUSE.STORE_ACCESS] as const;
+
+export function accessFaultCause(access: Access): number {
+  return ACCESS_FAULT[access];
+}
 
 export function pageFault(access: Access, vaddr: bigint): never {
   return raise(PAGE_FAULT[access], vaddr);

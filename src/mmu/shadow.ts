@@ -47,6 +47,8 @@ class ShadowTable {
   /** The guest entry each non-empty entry was filled from (its two words), to resync against. */
   readonly guestLo = new Uint32Array(512);
   readonly guestHi = new Uint32Array(512);
+  /** Cleared when the table is dropped from its tree. */
+  live = true;
   constructor(readonly guestTable: number, readonly ramPage: number, readonly level: number) {}
 }
 
@@ -138,7 +140,7 @@ export class ShadowMmu implements Mmu {
       }
       // The write above may have dropped this very table (a guest table that maps
       // itself); the entry is filled only while it is still part of a tree.
-      if (this.byGuestPage.get(t.ramPage)?.includes(t)) {
+      if (t.live) {
         t.kind[i] = LEAF;
         t.leafPpn[i] = ppn;
         t.leafFlags[i] = wanted;
@@ -235,6 +237,7 @@ export class ShadowMmu implements Mmu {
   /** Drops a shadow table and everything below it; a guest page no table mirrors any more is unprotected. */
   private drop(t: ShadowTable): void {
     for (let i = 0; i < 512; i++) if (t.kind[i] === TABLE) this.drop(t.child[i]!);
+    t.live = false;
     const list = this.byGuestPage.get(t.ramPage)!;
     list.splice(list.indexOf(t), 1);
     if (list.length === 0) {
@@ -289,7 +292,7 @@ export class ShadowMmu implements Mmu {
     }
     for (const page of pages) {
       for (const t of [...(this.byGuestPage.get(page) ?? [])]) {
-        if (!this.byGuestPage.get(page)?.includes(t)) continue; // dropped with an entry zapped just before
+        if (!t.live) continue; // dropped with an entry zapped just before
         const base = this.bus.ramOffset(t.guestTable, 8) >>> 2;
         for (let i = 0; i < 512; i++) {
           if (t.kind[i] !== EMPTY && (this.words[base + 2 * i] !== t.guestLo[i] || this.words[base + 2 * i + 1] !== t.guestHi[i])) {

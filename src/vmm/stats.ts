@@ -30,6 +30,8 @@ export interface JitRunStats {
   tcHits: number;
   tcMisses: number;
   jumpCacheFills: number;
+  /** Whole jump-cache flushes (sfence.vma of everything; a TC flush). */
+  jumpCacheFlushes: number;
   exits: Record<string, number>;
   /** Instructions compiled code left to the monitor (trapped and emulated), by sensitive class. */
   monitorExits: Record<string, number>;
@@ -82,6 +84,7 @@ export function collectStats(vm: VirtualMachine): RunStats {
       tcHits: jit.tc.hits,
       tcMisses: jit.tc.lookups - jit.tc.hits,
       jumpCacheFills: jit.jumpCache.fills,
+      jumpCacheFlushes: jit.jumpCache.flushes,
       exits: Object.fromEntries(EXIT_NAMES.map((n, i) => [n, jit.stats.exits[i]])),
       monitorExits: Object.fromEntries(jit.stats.monitorExits),
       sensitivePolicy: describePolicy(jit.options.sensitive),
@@ -148,7 +151,7 @@ export function formatStats(st: RunStats): string {
       lines.push(`adaptive             threshold ${j.adaptive.threshold}: ${j.adaptive.trapsBeforeAdaptation} traps before adaptation, ` +
         `${j.adaptive.sitesAdapted} sites adapted, ${j.adaptive.retranslations} retranslations`);
     }
-    lines.push(`jump cache           ${j.jumpCacheFills} fills (misses)`);
+    lines.push(`jump cache           ${j.jumpCacheFills} fills (misses), ${j.jumpCacheFlushes} flushes`);
     lines.push(`TLB                  ${j.tlb.entries} entries per table, ${j.tlb.misses} misses, ${j.tlb.fills} fills, ` +
       `${j.tlb.flushes} flushes, ${j.tlb.pageFlushes} page flushes`);
     lines.push(`sfence.vma           ${j.fences.page} for one address, ${j.fences.all} for all`);

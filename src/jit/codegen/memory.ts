@@ -48,8 +48,11 @@ export function emitMemory(f: Fragment, insn: Insn, at: Position, devices: Lower
   return false;
 }
 
-/** addr = rs1 + imm into t64a; leaves the TLB entry offset in t32a and the tag comparison on the stack. */
-function lookup(f: Fragment, insn: Insn, size: number, base: number): void {
+/**
+ * addr = rs1 + imm into t64a; leaves the TLB entry offset in t32a and the tag comparison
+ * on the stack (with `keepTag`, the tag the access needs also stays in t64c).
+ */
+function lookup(f: Fragment, insn: Insn, size: number, base: number, keepTag = false): void {
   const c = f.c;
   f.get(insn.rs1);
   if (insn.imm !== 0) c.i64Const(BigInt(insn.imm)).i64Add();
@@ -57,7 +60,9 @@ function lookup(f: Fragment, insn: Insn, size: number, base: number): void {
   c.localGet(f.t64a).i64Const(12n).i64ShrU().i32WrapI64().i32Const(f.ctx.tlbMask).i32And().i32Const(4).i32Shl()
     .localTee(f.t32a).i64Load(base);
   // Keeping the low (size - 1) bits makes a misaligned address miss.
-  c.localGet(f.t64a).i64Const(~0xfffn | BigInt(size - 1)).i64And().i64Eq();
+  c.localGet(f.t64a).i64Const(~0xfffn | BigInt(size - 1)).i64And();
+  if (keepTag) c.localTee(f.t64c);
+  c.i64Eq();
 }
 
 /** Pushes the machine address (i32) of a TLB hit. */
@@ -98,17 +103,9 @@ function emitStore(f: Fragment, insn: Insn, size: 1 | 2 | 4 | 8, at: Position, f
   const base = f.ctx.tlbStoreBase;
   f.get(insn.rs2);
   c.localSet(f.t64b);
+  // The in-TC page-table-write form compares the entry with both tags (plain, page-table).
   const inline = (flags & PT_WRITE_INLINE) !== 0;
-  if (inline) {
-    // Keep the tag the access needs in t64c, to compare with both forms of the entry.
-    f.get(insn.rs1);
-    if (insn.imm !== 0) c.i64Const(BigInt(insn.imm)).i64Add();
-    c.localTee(f.t64a).i64Const(~0xfffn | BigInt(size - 1)).i64And().localSet(f.t64c);
-    c.localGet(f.t64a).i64Const(12n).i64ShrU().i32WrapI64().i32Const(f.ctx.tlbMask).i32And().i32Const(4).i32Shl()
-      .localTee(f.t32a).i64Load(base).localGet(f.t64c).i64Eq();
-  } else {
-    lookup(f, insn, size, base);
-  }
+  lookup(f, insn, size, base, inline);
   c.if_();
   storeHit(f, base, size);
   if (inline) {
