@@ -10,3 +10,5 @@ export type { MmuMode } from '../mmu/mmu.js';
 export { FRAME_PLACEMENTS } from '../machine/p2m.js';
 export type { FramePlacement } from '../machine/p2m.js';
 export { TLB_MAX_ENTRIES } from '../machine/layout.js';
+export type { BlockBackend, BootLayout, BootOptions } from './machine.js';
+export { MemoryBlockBackend } from '../machine/devices/block-backend.js';

@@ -12,8 +12,11 @@ import { resolvePolicy, type SensitiveOptions } from '../jit/lowering.js';
 import { FRAME_PLACEMENTS, type FramePlacement } from '../machine/p2m.js';
 import { MMU_MODES, parseMmuMode } from '../mmu/mmu.js';
 import { VirtualMachine, type EngineName, type RunOutcome } from '../vmm/vm.js';
+import type { BootLayout } from '../vmm/boot.js';
+import { buildVirtDeviceTree } from '../machine/device-tree.js';
+import type { BlockBackend } from '../machine/devices/block-backend.js';
 
-export type { EngineName, RunOutcome, RunStats };
+export type { BlockBackend, BootLayout, EngineName, RunOutcome, RunStats };
 
 export interface MachineOptions {
   /** Guest RAM in MiB (default 128). */
@@ -61,11 +64,42 @@ export interface MachineOptions {
   frames?: FramePlacement;
   /** Receives guest console output (UART and HTIF); fd is 1 or 2. Default: discarded. */
   output?: (fd: number, bytes: Uint8Array) => void;
+  /**
+   * Disks for the guest: virtio block devices in the first virtio-mmio slots (Linux's
+   * vda, vdb, ...), at most 7. `MemoryBlockBackend` wraps a Uint8Array.
+   */
+  drives?: readonly BlockBackend[];
+  /** A virtio entropy device (host crypto.getRandomValues) in the last virtio-mmio slot. */
+  rng?: boolean;
+}
+
+/** What to boot (see Machine.boot). */
+export interface BootOptions {
+  /**
+   * Machine-mode firmware such as OpenSBI's fw_jump or fw_dynamic (ELF or raw, loaded at
+   * 0x80000000), or null: the monitor serves SBI itself and the kernel starts in S-mode.
+   */
+  bios: Uint8Array | null;
+  /** The next stage: a Linux Image, or an ELF such as U-Boot's (raw images go at 0x80200000). */
+  kernel?: Uint8Array;
+  initrd?: Uint8Array;
+  /** Kernel command line. */
+  append?: string;
+  /** A device tree blob to use instead of the generated one. */
+  dtb?: Uint8Array;
+  /** File names, for messages. */
+  biosName?: string;
+  kernelName?: string;
 }
 
 export interface RunOptions {
   /** Stop after this many more instructions (outcome 'limit'). */
   maxInsns?: number;
+  /**
+   * Stop (outcome 'limit') once this much host time has passed, checked between slices
+   * and while the guest idles: an interactive host gets control back this often.
+   */
+  maxMillis?: number;
 }
 
 /** One executed instruction, for tracing. */
@@ -114,7 +148,24 @@ export class Machine {
       frames: options.frames,
       jit: { sensitive, adaptive, ...(mmu ? { mmu } : {}), ...options.jit },
       output: options.output ?? (() => {}),
+      drives: options.drives,
+      rng: options.rng,
     });
+  }
+
+  /**
+   * Boots as QEMU's virt board does: firmware at 0x80000000, the kernel on the next
+   * 2 MiB boundary, the initrd halfway up RAM (at most 128 MiB in), and the generated
+   * device tree in the last 2 MiB block; a0 = hart id, a1 = device tree, a2 =
+   * fw_dynamic_info. Throws GuestImageError when something does not fit or parse.
+   */
+  boot(options: BootOptions): BootLayout {
+    return this.vm.boot(options);
+  }
+
+  /** The device tree blob this machine gives its guest, with these /chosen settings. */
+  deviceTree(chosen: { bootargs?: string; initrd?: { start: number; end: number } } = {}): Uint8Array {
+    return buildVirtDeviceTree(this.vm.board.describe(chosen));
   }
 
   /** Loads an ELF64 RISC-V executable at its physical addresses. Throws GuestImageError. */
@@ -128,7 +179,7 @@ export class Machine {
   }
 
   run(options: RunOptions = {}): RunOutcome {
-    return this.vm.run(options.maxInsns ?? Infinity);
+    return this.vm.run(options.maxInsns ?? Infinity, options.maxMillis ?? Infinity);
   }
 
   get pc(): bigint { return this.vm.board.hart.pc; }

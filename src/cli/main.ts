@@ -1,10 +1,12 @@
 // `rvwasm`: a thin shell over the embedding API. It parses options, feeds the console,
 // and maps the run's outcome to an exit status; all engine logic lives below it.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { Machine, type RunOutcome } from '../api/machine.js';
+import { writeFileSync } from 'node:fs';
+import { Machine, type MachineOptions, type RunOutcome } from '../api/machine.js';
 import { GuestImageError } from '../machine/image-error.js';
 import { formatStats } from '../vmm/stats.js';
-import { HELP, UsageError, parseArgs, type RunArgs } from './args.js';
+import { BOOT_HELP, HELP, UsageError, parseArgs, type BootArgs, type EngineArgs, type RunArgs } from './args.js';
+import { fail, openDrive, readBootImages, readImage } from './files.js';
+import { CONSOLE_HELP, EscapeFilter } from './console.js';
 import { OutputBuffer } from './output.js';
 import { loadOptimizer } from '../jit/optimize.js';
 import { dumpModule } from '../jit/wasm/dump.js';
@@ -17,38 +19,14 @@ const VERSION = typeof __RVWASM_VERSION__ === 'string' ? __RVWASM_VERSION__ : 'd
 /** Instructions per chunk between returns to the event loop (so stdin can arrive). */
 const CHUNK = 4_000_000;
 export const EXIT_LIMIT = 124;
-export const EXIT_USAGE = 2;
+/** Ctrl-A x: as a shell reports a process ended by an interrupt. */
+export const EXIT_QUIT = 130;
+/** Host time per chunk on the interactive console. */
+const INTERACTIVE_MILLIS = 50;
 
-function fail(message: string, status = EXIT_USAGE): never {
-  process.stderr.write(`rvwasm: ${message}\n`);
-  process.exit(status);
-}
-
-function readImage(path: string): Uint8Array {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) fail(`${path}: is a directory, not a guest image`);
-    size = st.size;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') fail(`${path}: no such file`);
-    if (code === 'EACCES') fail(`${path}: permission denied`);
-    throw e;
-  }
-  if (size === 0) fail(`${path}: empty file`);
-  return new Uint8Array(readFileSync(path));
-}
-
-async function run(args: RunArgs): Promise<number> {
-  const bytes = readImage(args.image);
-  if (args.engine === 'jit' && args.tier2 === 'binaryen' && !(await loadOptimizer())) {
-    fail('--tier2 binaryen: the binaryen package cannot be loaded');
-  }
-  const dumps: Promise<void>[] = [];
-  const stdout = new OutputBuffer(1);
-  const stderr = new OutputBuffer(2);
-  const machine = new Machine({
+/** The Machine options `run` and `boot` share. */
+function machineOptions(args: EngineArgs, console: Consoles, dumps: Promise<void>[]): MachineOptions {
+  return {
     engine: args.engine,
     memoryMiB: args.memoryMiB,
     realtime: args.realtime,
@@ -67,23 +45,93 @@ async function run(args: RunArgs): Promise<number> {
       dump: args.dumpWasm === undefined ? undefined
         : (bytes, index) => dumps.push(dumpModule(bytes, args.dumpWasm!, `module-${String(index).padStart(5, '0')}`)),
     },
-    output: (fd, data) => (fd === 2 ? stderr : stdout).write(data),
-  });
+    output: (fd, data) => (fd === 2 ? console.stderr : console.stdout).write(data),
+  };
+}
+
+interface Consoles { stdout: OutputBuffer; stderr: OutputBuffer }
+
+async function checkEngine(args: EngineArgs): Promise<void> {
+  if (args.engine === 'jit' && args.tier2 === 'binaryen' && !(await loadOptimizer())) {
+    fail('--tier2 binaryen: the binaryen package cannot be loaded');
+  }
+}
+
+async function run(args: RunArgs): Promise<number> {
+  const bytes = readImage(args.image);
+  await checkEngine(args);
+  const dumps: Promise<void>[] = [];
+  const consoles = { stdout: new OutputBuffer(1), stderr: new OutputBuffer(2) };
+  const machine = new Machine(machineOptions(args, consoles, dumps));
   if (args.raw) machine.loadRaw(bytes, args.loadAddress, args.image);
   else machine.loadElf(bytes, args.image);
-  if (args.trace) machine.trace((e) => stderr.writeText(formatTrace(e)));
-
+  if (args.trace) machine.trace((e) => consoles.stderr.writeText(formatTrace(e)));
   const input = new StdinFeed((bytes) => machine.sendInput(bytes));
+  const outcome = await runGuest(machine, args, consoles, input, Infinity);
+  return finish(machine, args, outcome, dumps);
+}
+
+async function boot(args: BootArgs): Promise<number> {
+  const images = readBootImages(args);
+  await checkEngine(args);
+  const drives = args.drives.map((path) => openDrive(path, args.snapshot));
+  for (const d of drives) if (d.warning) process.stderr.write(`rvwasm: warning: ${d.warning}\n`);
+  const dumps: Promise<void>[] = [];
+  const consoles = { stdout: new OutputBuffer(1), stderr: new OutputBuffer(2) };
+  const machine = new Machine({ ...machineOptions(args, consoles, dumps), drives, rng: true });
+  if (args.dumpDtb !== undefined) {
+    writeOrFail(args.dumpDtb, machine.deviceTree({ bootargs: args.append }));
+    return 0;
+  }
+  machine.boot(images);
+  const escapes = args.escape ? new EscapeFilter() : null;
+  let quit = false;
+  const input = new StdinFeed((bytes) => {
+    if (!escapes) { machine.sendInput(bytes); return; }
+    const { forward, commands } = escapes.feed(bytes);
+    if (forward.length > 0) machine.sendInput(forward);
+    for (const command of commands) {
+      if (command === 'quit') quit = true;
+      else if (command === 'help') consoles.stderr.writeText(CONSOLE_HELP);
+      else consoles.stderr.writeText(`\r\n${formatStats(machine.counters()).replace(/\n/g, '\r\n')}\r\n`);
+    }
+    consoles.stderr.flush();
+  }, { raw: true });
+  try {
+    const outcome = await runGuest(machine, args, consoles, input, INTERACTIVE_MILLIS, () => quit);
+    if (quit) {
+      process.stderr.write('\nrvwasm: terminated by Ctrl-A x\n');
+      await finish(machine, args, outcome, dumps);
+      return EXIT_QUIT;
+    }
+    // A reboot request ends the run, as QEMU's -no-reboot does: restarting is not modelled.
+    if (outcome.kind === 'reset') {
+      process.stderr.write('rvwasm: the guest asked to reboot; rvwasm stops here\n');
+      return finish(machine, args, { kind: 'exit', code: 0 }, dumps);
+    }
+    return finish(machine, args, outcome, dumps);
+  } finally {
+    for (const d of drives) d.close();
+  }
+}
+
+/**
+ * Runs the guest in chunks, returning to the event loop between them so input can
+ * arrive; waits for input when only input can wake the guest. `maxMillis` bounds a
+ * chunk's host time (boot's console stays responsive while the guest sleeps).
+ */
+async function runGuest(machine: Machine, args: EngineArgs, consoles: Consoles, input: StdinFeed,
+  maxMillis: number, stop: () => boolean = () => false): Promise<RunOutcome> {
   let outcome: RunOutcome;
   let left = args.maxInsns ?? Infinity;
   try {
     for (;;) {
       const chunk = Math.min(CHUNK, left);
       const before = machine.instructionCount;
-      outcome = machine.run({ maxInsns: chunk });
+      outcome = machine.run({ maxInsns: chunk, maxMillis });
       left -= Number(machine.instructionCount - before);
-      stdout.flush();
-      stderr.flush();
+      consoles.stdout.flush();
+      consoles.stderr.flush();
       if (outcome.kind === 'waiting') {
         // Only input can wake the guest now: wait for it, or give up when stdin has ended.
         if (!(await input.next())) machine.endInput();
@@ -92,13 +140,18 @@ async function run(args: RunArgs): Promise<number> {
       } else {
         await new Promise((r) => setImmediate(r)); // let stdin events in
       }
+      if (stop()) break;
     }
   } finally {
-    stdout.flush();
-    stderr.flush();
+    consoles.stdout.flush();
+    consoles.stderr.flush();
     input.close();
   }
+  return outcome;
+}
 
+/** Writes what --stats and --stats-json ask for and maps the outcome to an exit status. */
+async function finish(machine: Machine, args: EngineArgs, outcome: RunOutcome, dumps: Promise<void>[]): Promise<number> {
   try {
     await Promise.all(dumps);
   } catch (e) {
@@ -106,18 +159,14 @@ async function run(args: RunArgs): Promise<number> {
   }
   const stats = machine.counters();
   if (args.stats) process.stderr.write(`${formatStats(stats)}\n`);
-  if (args.statsJson) {
-    try {
-      writeFileSync(args.statsJson, `${JSON.stringify({ outcome, ...stats }, null, 2)}\n`);
-    } catch (e) {
-      fail(`cannot write ${args.statsJson}: ${(e as Error).message}`);
-    }
-  }
+  if (args.statsJson) writeOrFail(args.statsJson, `${JSON.stringify({ outcome, ...stats }, null, 2)}\n`);
   switch (outcome.kind) {
     case 'exit': return outcome.code === 0 ? 0 : (outcome.code & 0xff) || 1;
     case 'limit':
+      if (args.maxInsns === undefined) return 0; // (only after Ctrl-A x)
       process.stderr.write(`rvwasm: stopped after ${args.maxInsns} instructions (--max-insns)\n`);
       return EXIT_LIMIT;
+    case 'waiting': return 0;
     case 'reset':
       process.stderr.write('rvwasm: the guest requested a reset, which rvwasm does not support yet\n');
       return 1;
@@ -127,13 +176,22 @@ async function run(args: RunArgs): Promise<number> {
   }
 }
 
+function writeOrFail(path: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    fail(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   let status: number;
   try {
     const args = parseArgs(argv);
     if (args.command === 'help') { process.stdout.write(`${HELP}\n`); return; }
+    if (args.command === 'boot-help') { process.stdout.write(`${BOOT_HELP}\n`); return; }
     if (args.command === 'version') { process.stdout.write(`rvwasm ${VERSION}\n`); return; }
-    status = await run(args);
+    status = args.command === 'run' ? await run(args) : await boot(args);
   } catch (e) {
     if (e instanceof UsageError || e instanceof GuestImageError || e instanceof RangeError) fail(e.message);
     if (process.env.RVWASM_DEBUG) throw e;

@@ -1,7 +1,7 @@
 // A hart: its state block in linear memory plus the two flags the engines poll between
 // instructions. The flags live here (not in each engine) so devices and CSR writes can
 // raise them without knowing which engine runs.
-import { IRQ } from '../isa/csr-numbers.js';
+import { CAUSE, IRQ } from '../isa/csr-numbers.js';
 import { STATE_SLOTS, SLOT, NO_RESERVATION, readCount } from './hart-state.js';
 import { resetCsrs } from './csr-file.js';
 import { STATE_OFFSET } from './layout.js';
@@ -11,6 +11,15 @@ const SEIP = 1n << BigInt(IRQ.SEI);
 /** This many exceptions with no instruction retired in between is a trap loop. */
 export const TRAP_LOOP_LIMIT = 1000;
 const MAX_PENDING_FENCES = 16;
+
+/**
+ * Firmware served by the monitor (src/vmm/sbi.ts): it sees an S-mode ecall before the
+ * hart would trap to M, and returns true when it has served it. The hart then goes on
+ * after the ecall, as it would after the firmware's mret.
+ */
+export interface SupervisorCallHandler {
+  environmentCall(hart: Hart): boolean;
+}
 
 export class Hart {
   readonly state: BigUint64Array;
@@ -36,6 +45,8 @@ export class Hart {
   readonly interruptCounts: number[] = new Array(16).fill(0);
   /** The most recent exception, for messages. */
   lastTrap: { cause: number; pc: bigint; tval: bigint } | null = null;
+  /** Set when the monitor plays the machine-mode firmware (rvwasm boot --bios none). */
+  supervisorCalls: SupervisorCallHandler | null = null;
   private trapLoopRetired = -1n;
   private trapLoopLength = 0;
 
@@ -101,6 +112,14 @@ export class Hart {
    * retired in between (say, a trap vector that itself faults), so it can never progress.
    */
   deliverException(cause: number, tval: bigint, pc: bigint): boolean {
+    if (cause === CAUSE.SUPERVISOR_ECALL && this.supervisorCalls) {
+      // Like an ecall that firmware serves: not retired, and no trap the guest can see.
+      this.state[SLOT.pc] = pc;
+      if (this.supervisorCalls.environmentCall(this)) {
+        this.state[SLOT.pc] = BigInt.asUintN(64, pc + 4n);
+        return false;
+      }
+    }
     this.exceptionCounts[cause]++;
     enterTrap(this.state, cause, tval, false, pc);
     this.privilegeChanged();

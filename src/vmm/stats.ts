@@ -62,6 +62,8 @@ export interface RunStats {
   instructions: { executed: number; retired: number };
   exceptions: Record<string, number>;
   interrupts: Record<string, number>;
+  /** SBI calls the monitor served, by extension.function; null when firmware (or nothing) serves them. */
+  sbi: Record<string, number> | null;
   hostSeconds: number;
   mips: number;
 }
@@ -108,6 +110,7 @@ export function collectStats(vm: VirtualMachine): RunStats {
     instructions: { executed, retired: Number(s[SLOT.retired]) },
     exceptions: named(vm.board.hart.exceptionCounts, EXCEPTION_NAMES),
     interrupts: named(vm.board.hart.interruptCounts, INTERRUPT_NAMES),
+    sbi: vm.sbi ? Object.fromEntries([...vm.sbi.counts].sort(([a], [b]) => a.localeCompare(b))) : null,
     hostSeconds: seconds,
     mips: seconds > 0 ? executed / seconds / 1e6 : 0,
   };
@@ -135,6 +138,7 @@ export function formatStats(st: RunStats): string {
   };
   list('exceptions', st.exceptions);
   list('interrupts', st.interrupts);
+  if (st.sbi) list('SBI calls (monitor)', st.sbi);
   const j = st.jit;
   if (j) {
     lines.push(`translations         ${j.translations} units in ${j.modules} modules, ${j.liveFragments} live, ${j.bytesEmitted} bytes of Wasm`);

@@ -2,6 +2,7 @@
 // the next timer event, services HTIF, idles on WFI, and records why the run ended.
 import { IRQ } from '../isa/csr-numbers.js';
 import { Board, type BoardOptions } from '../machine/board.js';
+import type { Clint } from '../machine/devices/clint.js';
 import type { CsrEnvironment } from '../machine/csr-file.js';
 import type { PowerEvent } from '../machine/devices/syscon.js';
 import { parseElf } from '../machine/elf.js';
@@ -14,6 +15,8 @@ import type { MisalignedPolicy } from '../mmu/guest-memory.js';
 import { DEFAULT_JIT_OPTIONS, JitEngine, type JitOptions } from '../jit/engine.js';
 import { JitExecutor } from './jit-executor.js';
 import { MonitorCallouts } from './callouts.js';
+import { bootBoard, type BootImages, type BootLayout } from './boot.js';
+import { SbiFirmware } from './sbi.js';
 
 /** How a run ended. */
 export type RunOutcome =
@@ -37,6 +40,7 @@ export interface VmOptions extends Omit<BoardOptions, 'power'> {
 
 /** Unwakeable WFIs in a row (no trap between them) before the run is declared halted. */
 export const UNWAKEABLE_WFI_LIMIT = 1000;
+const NEVER = 0xffff_ffff_ffff_ffffn;
 const EXTERNAL_INTERRUPTS = (1n << BigInt(IRQ.MEI)) | (1n << BigInt(IRQ.SEI));
 
 /** Instructions per slice when nothing else bounds it: how often the monitor looks up. */
@@ -50,9 +54,13 @@ export class VirtualMachine {
   private readonly executor: { run(limit: number): StopReason };
   readonly csrEnv: CsrEnvironment;
   private outcome: RunOutcome | null = null;
+  /** The monitor's SBI, when it plays the firmware (boot with no --bios). */
+  sbi: SbiFirmware | null = null;
   private inputEnded = false;
   private unwakeableWfis = 0;
   private trapsAtLastUnwakeableWfi = 0;
+  /** When the current run() must return (performance.now() time). */
+  private wallDeadline = Infinity;
   /** Host time spent in run(), for MIPS figures. */
   wallMillis = 0;
 
@@ -77,14 +85,42 @@ export class VirtualMachine {
     }
   }
 
+  /**
+   * Loads firmware, kernel, initrd and device tree as the virt board's loader does and
+   * starts the hart at the first stage. With no firmware the monitor serves SBI.
+   */
+  boot(images: BootImages): BootLayout {
+    const board = this.board;
+    this.sbi = images.bios === null ? new SbiFirmware({
+      hart: board.hart, bus: board.bus, clint: board.clint, uart: board.uart,
+      output: (bytes) => board.consoleOutput(bytes),
+      power: (e) => this.power(e),
+    }) : null;
+    if (!this.sbi) this.noFirmware();
+    board.hart.supervisorCalls = this.sbi;
+    board.detachHtif();
+    const layout = bootBoard(board, images, this.sbi);
+    this.outcome = null;
+    return layout;
+  }
+
   loadElf(bytes: Uint8Array, name: string): void {
+    this.noFirmware();
     this.board.load(parseElf(bytes, name), name);
     this.outcome = null;
   }
 
   loadRaw(bytes: Uint8Array, address: bigint, name: string): void {
+    this.noFirmware();
     this.board.load(rawImage(bytes, address, name), name);
     this.outcome = null;
+  }
+
+  /** A bare-metal image runs from M-mode with no SBI of the monitor's. */
+  private noFirmware(): void {
+    this.sbi = null;
+    this.board.hart.supervisorCalls = null;
+    this.board.clint.supervisorTimecmp = null;
   }
 
   private power(event: PowerEvent): void {
@@ -94,18 +130,24 @@ export class VirtualMachine {
     this.board.hart.stopRequested = true;
   }
 
-  /** Runs until the guest exits or `maxInsns` more instructions have executed. */
-  run(maxInsns = Infinity): RunOutcome {
+  /**
+   * Runs until the guest exits, `maxInsns` more instructions have executed, or (checked
+   * between slices and while idle) `maxMillis` of host time have passed: an interactive
+   * host regains control that often even while the guest sleeps.
+   */
+  run(maxInsns = Infinity, maxMillis = Infinity): RunOutcome {
     const { hart, clint } = this.board;
     const start = performance.now();
     const stopAt = hart.executedCount + maxInsns;
+    this.wallDeadline = start + maxMillis;
     try {
       while (this.outcome === null) {
         const executed = hart.executedCount;
-        if (executed >= stopAt) return { kind: 'limit' };
+        if (executed >= stopAt || performance.now() >= this.wallDeadline) return { kind: 'limit' };
         clint.updateTimer();
         let slice = Math.min(SLICE, stopAt - executed);
-        const untilTimer = this.board.clock.instructionsUntil(clint.mtimecmp);
+        const deadline = clint.nextDeadline();
+        const untilTimer = deadline === null ? null : this.board.clock.instructionsUntil(deadline);
         if (untilTimer !== null && untilTimer > 0n && untilTimer < BigInt(slice)) slice = Number(untilTimer);
         const reason = this.executor.run(slice);
         if (this.board.htif?.pending) this.board.htif.poll();
@@ -136,10 +178,10 @@ export class VirtualMachine {
   private idle(): RunOutcome | null {
     const { hart, clint, clock } = this.board;
     const mie = hart.state[SLOT.mie];
-    const timerCanWake = (mie & (1n << BigInt(IRQ.MTI))) !== 0n && clint.mtimecmp !== 0xffff_ffff_ffff_ffffn;
-    if (timerCanWake) {
-      if (clock.realtime) sleepUntil(() => clock.mtime() >= clint.mtimecmp);
-      else clock.skipTo(clint.mtimecmp);
+    const deadline = timerWake(clint, mie);
+    if (deadline !== null) {
+      if (clock.realtime) sleepUntil(() => clock.mtime() >= deadline || performance.now() >= this.wallDeadline);
+      else clock.skipTo(deadline);
       clint.updateTimer();
       return null;
     }
@@ -165,6 +207,14 @@ export class VirtualMachine {
   endInput(): void {
     this.inputEnded = true;
   }
+}
+
+/** When an enabled timer interrupt will wake a hart waiting in WFI, or null if none will. */
+function timerWake(clint: Clint, mie: bigint): bigint | null {
+  const machine = (mie & (1n << BigInt(IRQ.MTI))) !== 0n ? clint.mtimecmp : NEVER;
+  const supervisor = (mie & (1n << BigInt(IRQ.STI))) !== 0n ? clint.supervisorTimecmp ?? NEVER : NEVER;
+  const first = machine < supervisor ? machine : supervisor;
+  return first === NEVER ? null : first;
 }
 
 /** Blocks the thread in short sleeps until `ready()` (realtime WFI). */

@@ -1,5 +1,6 @@
 // CLINT (SiFive core-local interruptor) as on the virt board: msip, mtimecmp and mtime
-// for hart 0. It drives mip.MSIP and mip.MTIP.
+// for hart 0. It drives mip.MSIP and mip.MTIP, and, when the monitor plays the firmware
+// (src/vmm/sbi.ts), mip.STIP from the monitor's own comparator.
 import { IRQ } from '../../isa/csr-numbers.js';
 import type { AccessSize, MmioDevice } from '../bus.js';
 import type { Clock } from '../clock.js';
@@ -9,6 +10,7 @@ export const CLINT_BASE = 0x0200_0000;
 const MSIP = 0x0000;
 const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;
+const NEVER = 0xffff_ffff_ffff_ffffn;
 
 export class Clint implements MmioDevice {
   readonly name = 'clint';
@@ -16,7 +18,13 @@ export class Clint implements MmioDevice {
   readonly size = 0x1_0000;
   private msip = 0;
   /** Reset value: never fires until software programs it. */
-  mtimecmp = 0xffff_ffff_ffff_ffffn;
+  mtimecmp = NEVER;
+  /**
+   * The supervisor timer the monitor keeps for S-mode's SBI set_timer, as firmware
+   * would with mtimecmp. Null until the monitor serves SBI: only then does the CLINT
+   * drive mip.STIP (otherwise that bit belongs to M-mode software).
+   */
+  supervisorTimecmp: bigint | null = null;
 
   constructor(private readonly hart: Hart, readonly clock: Clock) {}
 
@@ -45,8 +53,23 @@ export class Clint implements MmioDevice {
    * run loop to re-plan its slice, so the interrupt arrives at the exact instruction.
    */
   updateTimer(fromGuest = false): void {
-    this.hart.setInterruptLine(IRQ.MTI, this.clock.mtime() >= this.mtimecmp);
+    const now = this.clock.mtime();
+    this.hart.setInterruptLine(IRQ.MTI, now >= this.mtimecmp);
+    if (this.supervisorTimecmp !== null) this.hart.setInterruptLine(IRQ.STI, now >= this.supervisorTimecmp);
     if (fromGuest) this.hart.stopRequested = true;
+  }
+
+  /** The monitor's SBI set_timer: STIP clears now and rises when mtime reaches `value`. */
+  setSupervisorTimer(value: bigint): void {
+    this.supervisorTimecmp = value;
+    this.updateTimer(true);
+  }
+
+  /** The next mtime at which one of the comparators fires, or null if none is armed. */
+  nextDeadline(): bigint | null {
+    const s = this.supervisorTimecmp ?? NEVER;
+    const next = s < this.mtimecmp ? s : this.mtimecmp;
+    return next === NEVER ? null : next;
   }
 }
 

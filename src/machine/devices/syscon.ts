@@ -20,7 +20,8 @@ export class Syscon implements MmioDevice {
   }
 
   write(offset: number, size: AccessSize, value: bigint): void {
-    if (offset !== 0 || size < 4) return;
+    // 16- and 32-bit stores, as on QEMU (OpenSBI writes 16 bits; a failure code needs 32).
+    if (offset !== 0 || size < 2) return;
     const v = Number(value & 0xffff_ffffn);
     const kind = v & 0xffff;
     if (kind === FINISHER_PASS) this.onPower({ kind: 'pass' });

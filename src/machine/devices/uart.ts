@@ -33,6 +33,14 @@ export class Uart implements MmioDevice {
     this.updateIrq();
   }
 
+  /** The next input byte, or -1 when there is none (the monitor's SBI console reads here). */
+  takeInput(): number {
+    const b = this.rx.shift();
+    if (b === undefined) return -1;
+    this.updateIrq();
+    return b;
+  }
+
   read(offset: number, _size: AccessSize): bigint {
     const dlab = (this.lcr & LCR_DLAB) !== 0;
     switch (offset) {
