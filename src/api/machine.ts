@@ -32,7 +32,9 @@ export interface MachineOptions {
   misaligned?: 'allow' | 'trap';
   /**
    * JIT settings: `tlbEntries` (power of two, default 256), `batch` (units per Wasm
-   * module, default 16), `maxFragments` (TC size bound), `dump` (receives every module).
+   * module, default 16), `maxFragments` (TC size bound), `compileThreshold` (entries of a
+   * block the monitor interprets before compiling it, default 200; 0 compiles on first
+   * use), `dump` (receives every module).
    */
   jit?: Partial<JitOptions>;
   /**

@@ -1,6 +1,7 @@
 // Command-line parsing for `rvwasm run`. Every mistake becomes a UsageError: one line on
 // stderr and exit status 2.
 import { DEFAULT_ADAPTIVE_THRESHOLD, ENGINES, type EngineName } from '../api/machine.js';
+import { DEFAULT_JIT_OPTIONS } from '../jit/engine.js';
 import { FRAME_PLACEMENTS, parseMmuMode, parsePolicy, SENSITIVE_CLASSES, TLB_MAX_ENTRIES, type FramePlacement } from '../api/index.js';
 
 /** virtio-mmio slots for drives; the last of the board's eight holds the entropy device. */
@@ -30,6 +31,8 @@ export interface EngineArgs {
   /** --tlb entries per table, or undefined for the default. */
   tlbEntries: number | undefined;
   frames: FramePlacement | undefined;
+  /** --compile-threshold, or undefined for the default. */
+  compileThreshold: number | undefined;
 }
 
 export interface RunArgs extends EngineArgs {
@@ -102,6 +105,8 @@ Options for run:
                           access kind)
   --frames <placement>    guest RAM pages over machine frames: linear (default) or
                           scattered (a fixed shuffle, to show nothing assumes contiguity)
+  --compile-threshold <N> the monitor interprets a block of code N times before the
+                          JIT compiles it (default ${DEFAULT_JIT_OPTIONS.compileThreshold}; 0 compiles everything on first use)
   --dump-wasm <dir>       write every Wasm module the JIT emits to <dir> as .wasm and .wat
   --raw                   the image is a raw binary, not an ELF
   --load-address <addr>   where --raw loads and starts (default 0x80000000)
@@ -143,7 +148,8 @@ Machine:
   --no-escape             pass Ctrl-A to the guest; quit with the guest's poweroff only
 
 Engine and statistics (as for run): --engine, --mmu, --tlb, --frames, --sensitive,
-  --adaptive, --tier2, --misaligned, --dump-wasm, --max-insns, --stats, --stats-json
+  --adaptive, --tier2, --compile-threshold, --misaligned, --dump-wasm, --max-insns,
+  --stats, --stats-json
 
 Console:
   The guest's UART is the terminal: stdin in raw mode when it is a terminal. Ctrl-A x
@@ -185,6 +191,7 @@ function engineDefaults(): EngineArgs {
     engine: 'jit', memoryMiB: undefined, maxInsns: undefined, stats: false, statsJson: undefined,
     realtime: false, misaligned: 'allow', dumpWasm: undefined, tier2: 'regions',
     sensitive: undefined, adaptive: 0, mmu: undefined, tlbEntries: undefined, frames: undefined,
+    compileThreshold: undefined,
   };
 }
 
@@ -289,6 +296,12 @@ function takeEngineOption(args: EngineArgs & { engineGiven?: boolean }, flag: st
       args.frames = v as FramePlacement;
       return true;
     }
+    case '--compile-threshold': {
+      const n = parseCount(flag, o.value());
+      if (n > 0xffff) throw new UsageError(`--compile-threshold expects a number from 0 to 65535, got ${n}`);
+      args.compileThreshold = n;
+      return true;
+    }
     case '--dump-wasm': {
       const v = o.value();
       if (!v) throw new UsageError('--dump-wasm needs a directory');
@@ -306,6 +319,7 @@ function checkEngineArgs(args: EngineArgs): void {
   if (args.engine !== 'jit' && args.adaptive > 0) throw new UsageError('--adaptive needs --engine jit');
   if (args.engine !== 'jit' && args.mmu !== undefined) throw new UsageError('--mmu needs --engine jit (the interpreter walks page tables itself)');
   if (args.engine !== 'jit' && args.tlbEntries !== undefined) throw new UsageError('--tlb needs --engine jit (the interpreter has no TLB)');
+  if (args.engine !== 'jit' && args.compileThreshold !== undefined) throw new UsageError('--compile-threshold needs --engine jit');
 }
 
 function parseRun(argv: string[]): Args {

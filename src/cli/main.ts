@@ -37,6 +37,7 @@ function machineOptions(args: EngineArgs, console: Consoles, dumps: Promise<void
     frames: args.frames,
     jit: {
       ...(args.tlbEntries === undefined ? {} : { tlbEntries: args.tlbEntries }),
+      ...(args.compileThreshold === undefined ? {} : { compileThreshold: args.compileThreshold }),
       tier2: args.tier2 !== 'off',
       // Exact chained-exit counts cost a little speed, so only runs that report them pay.
       countChains: args.stats || args.statsJson !== undefined,

@@ -49,6 +49,12 @@ export interface JitOptions {
   binaryen: boolean;
   /** Entries of a unit after which its region is compiled. */
   hotThreshold: number;
+  /**
+   * Entries of a unit the monitor interprets before compiling it (0: compile on first
+   * use). Compiling and instantiating a unit costs about as much as interpreting it
+   * some tens of times, and much of a kernel's boot code runs only a few times.
+   */
+  compileThreshold: number;
   /** Most units in a region. */
   regionUnits: number;
   /** Count chained exits in compiled code (costs a memory increment per chained jump). */
@@ -66,7 +72,7 @@ export interface JitOptions {
 }
 
 export const DEFAULT_JIT_OPTIONS: JitOptions = {
-  tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, regionUnits: 32, countChains: false,
+  tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, compileThreshold: 200, regionUnits: 32, countChains: false,
   sensitive: DEFAULT_POLICY, adaptive: 0, countIntc: false, mmu: 'shadow',
 };
 
@@ -81,6 +87,8 @@ export interface JitRun {
   idle: boolean;
   /** A callout delivered an exception that put the hart in a trap loop. */
   trapLoop: boolean;
+  /** The code at state.pc is not compiled and not yet worth compiling: interpret a block of it. */
+  cold: boolean;
 }
 
 /** A sensitive instruction compiled as a callout: the pre-decoded instruction and where it is. */
@@ -184,6 +192,7 @@ export class JitEngine {
     let exit: number = EXIT.UNCHAINED;
     let exception: TrapSignal | null = null;
     let deviceTrap = false;
+    let cold = false;
     try {
       while (exit === EXIT.UNCHAINED || exit === EXIT.JUMP_CACHE_MISS || exit === EXIT.HOT) {
         const pc = s[SLOT.pc];
@@ -191,6 +200,7 @@ export class JitEngine {
         let slot = this.slotAt(pc);
         if (slot < 0) { exit = EXIT.MONITOR; break; } // the monitor raises the fetch fault
         if (!this.tc.linked(slot)) {
+          if (this.tc.warmUp(slot) <= this.options.compileThreshold) { cold = true; break; }
           if (!this.compile(slot)) { exit = EXIT.MONITOR; break; }
           slot = this.slotAt(pc); // compiling may have flushed the TC and renumbered slots
         }
@@ -218,7 +228,7 @@ export class JitEngine {
     const faulted = exception !== null || this.calloutFaulted;
     writeCount(u32, SLOT.executed, this.runStartExecuted + executed);
     writeCount(u32, SLOT.retired, this.runStartRetired + (faulted ? executed - 1 : executed));
-    return { exit, exception, executed, idle: this.calloutIdle, trapLoop: this.calloutTrapLoop };
+    return { exit, exception, executed, idle: this.calloutIdle, trapLoop: this.calloutTrapLoop, cold };
   }
 
   /** In-TC code changed an interrupt enable (or the privilege level, or translation bits): let the monitor look. */
@@ -425,6 +435,7 @@ export class JitEngine {
     // Slots allocated while emitting may have grown the table; the import's minimum
     // was taken before, which is fine: a table may be larger than a module asks for.
     const instance = new WebAssembly.Instance(module, this.imports);
+    this.tc.instancesOnTable++;
     const t2 = performance.now();
     this.options.dump?.(bytes, this.stats.modules);
     this.stats.modules++;
@@ -472,6 +483,7 @@ export class JitEngine {
 
   private flushAll(): void {
     this.tc.flush();
+    (this.imports.env as { table: WebAssembly.Table }).table = this.tc.table;
     this.sites = [];
     this.adaptive?.forgetFragments();
     this.tier2.reset();

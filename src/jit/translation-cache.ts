@@ -35,13 +35,28 @@ interface SlotInfo extends SlotAddress {
 }
 
 const INITIAL_SLOTS = 1024;
+/**
+ * Bounds on one table's life. V8 (Node 20) keeps, for each table, a list of every
+ * instance that ever imported it, never shortened (not even when instances die):
+ * instantiating a module costs time in proportion to the table's size, and each
+ * table.set in proportion to that list. A Linux boot made 6,500 modules against a
+ * 30,000-slot table: 8 ms per instantiation, 200 µs per link. So the TC is flushed onto
+ * a fresh table before either grows past these (measured: a few tens of µs each).
+ */
+export const MAX_INSTANCES_PER_TABLE = 1024;
+export const MAX_SLOTS_PER_TABLE = 8192;
 
 export class TranslationCache {
-  readonly table: WebAssembly.Table;
+  /** The current table; flush() replaces it. */
+  table: WebAssembly.Table;
+  /** Modules instantiated against the current table (see MAX_INSTANCES_PER_TABLE). */
+  instancesOnTable = 0;
   private readonly stub: CcfFunction;
   /** Slots by code class, virtual address and guest-physical address. */
   private readonly slotByAddress = new Map<number, Map<bigint, number | Map<number, number>>>();
   private readonly slots: SlotInfo[] = [];
+  /** Entries of each slot while it had no code (compileThreshold). */
+  private heat = new Uint16Array(INITIAL_SLOTS);
   private readonly fragments = new Map<string, FragmentEntry>();
   private readonly byPage = new Map<number, Set<FragmentEntry>>();
   /** Counters for --stats. */
@@ -56,13 +71,18 @@ export class TranslationCache {
    * different function each time), which V8 serves with its slow generic JS-to-Wasm
    * wrapper (bench/sensitive: a third of a syscall round trip went there).
    */
-  readonly enter: (slot: number) => number;
+  enter: (slot: number) => number;
 
   constructor(readonly maxFragments: number) {
     this.stub = makeStub();
-    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: INITIAL_SLOTS });
-    for (let i = 0; i < INITIAL_SLOTS; i++) this.table.set(i, this.stub);
+    this.table = this.newTable();
     this.enter = makeEntry(this.table);
+  }
+
+  private newTable(): WebAssembly.Table {
+    const table = new WebAssembly.Table({ element: 'anyfunc', initial: INITIAL_SLOTS });
+    for (let i = 0; i < INITIAL_SLOTS; i++) table.set(i, this.stub);
+    return table;
   }
 
   get liveFragments(): number {
@@ -98,6 +118,18 @@ export class TranslationCache {
     this.slots.push({ codeClass, pc, paddr, fragment: null });
     byPaddr?.set(paddr, slot);
     return slot;
+  }
+
+  /** Counts an entry of a slot with no code yet; returns how many there have been. */
+  warmUp(slot: number): number {
+    if (slot >= this.heat.length) {
+      const grown = new Uint16Array(Math.max(this.heat.length * 2, slot + 1));
+      grown.set(this.heat);
+      this.heat = grown;
+    }
+    const h = this.heat[slot];
+    if (h < 0xffff) this.heat[slot] = h + 1;
+    return h + 1;
   }
 
   linked(slot: number): FragmentEntry | null {
@@ -175,14 +207,24 @@ export class TranslationCache {
     return [...set].filter((entry) => paddr < entry.paddr + entry.length && paddr + size > entry.paddr);
   }
 
-  /** Whether the TC has reached its size bound and should be flushed before adding more. */
+  /**
+   * Whether the TC has reached its size bound, or its table the end of its useful life,
+   * and should be flushed before adding more.
+   */
   get full(): boolean {
-    return this.fragments.size >= this.maxFragments;
+    return this.fragments.size >= this.maxFragments || this.instancesOnTable >= MAX_INSTANCES_PER_TABLE ||
+      this.slots.length >= MAX_SLOTS_PER_TABLE;
   }
 
-  /** Empties the TC: every slot back to the stub, every fragment dropped. */
+  /**
+   * Empties the TC onto a fresh table: every fragment dropped, every slot a stub. Modules
+   * must then be instantiated against the new `table`.
+   */
   flush(): void {
-    for (let slot = 0; slot < this.slots.length; slot++) this.table.set(slot, this.stub);
+    this.table = this.newTable();
+    this.enter = makeEntry(this.table);
+    this.instancesOnTable = 0;
+    this.heat.fill(0);
     this.slots.length = 0;
     this.slotByAddress.clear();
     this.fragments.clear();

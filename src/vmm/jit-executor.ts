@@ -27,6 +27,11 @@ export class JitExecutor {
         continue;
       }
       if (r.trapLoop) return StopReason.TrapLoop;
+      if (r.cold) {
+        const reason = this.interp.run(end - hart.executedCount, true);
+        if (reason !== StopReason.Limit) return reason;
+        continue;
+      }
       if (r.idle) return StopReason.Idle;
       if (r.exit === EXIT.BUDGET) return this.interp.run(end - hart.executedCount);
       if (hart.executedCount >= end) return StopReason.Limit;

@@ -151,11 +151,11 @@ describe('rvwasm CLI', () => {
 
   it('reports the MMU mode, TLB and fences in --stats, and takes nested for ept', () => {
     const ok = file('ok3.elf', program(finisher(0x5555)));
-    const shadow = rvwasm('run', ok, '--stats', '--tlb', '16', '--frames', 'scattered');
+    const shadow = rvwasm('run', ok, '--stats', '--tlb', '16', '--frames', 'scattered', '--compile-threshold', '0');
     expect(shadow.status).toBe(0);
     expect(shadow.stderr).toMatch(/MMU \(shadow\) +hidden faults \d+, true faults \d+, tracing faults \d+/);
     expect(shadow.stderr).toMatch(/TLB +16 entries per table/);
-    const nested = rvwasm('run', ok, '--stats', '--mmu', 'nested');
+    const nested = rvwasm('run', ok, '--stats', '--mmu', 'nested', '--compile-threshold', '0');
     expect(nested.status).toBe(0);
     expect(nested.stderr).toMatch(/MMU \(ept\) +walks [1-9]\d*, references [1-9]/);
     // Paging off, and the finisher is a device: the G-stage walk stops at its empty root entry.
@@ -164,10 +164,10 @@ describe('rvwasm CLI', () => {
 
   it('reports the sensitive-instruction policy and adaptation in --stats', () => {
     const ok = file('ok2.elf', program(finisher(0x5555)));
-    const r = rvwasm('run', ok, '--sensitive', 'intc,csr-write=callout', '--stats');
+    const r = rvwasm('run', ok, '--sensitive', 'intc,csr-write=callout', '--stats', '--compile-threshold', '0');
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/sensitive policy +intc,csr-write=callout/);
-    const a = rvwasm('run', ok, '--adaptive=3', '--stats');
+    const a = rvwasm('run', ok, '--adaptive=3', '--stats', '--compile-threshold', '0');
     expect(a.status).toBe(0);
     expect(a.stderr).toMatch(/sensitive policy +trap/);
     expect(a.stderr).toMatch(/adaptive +threshold 3: 1 traps before adaptation, 0 sites adapted/); // the finisher store

@@ -22,7 +22,7 @@ const RUNS = 120;
 const MIN_INSTRUCTIONS = 100_000;
 
 const pair = pickEnginePair();
-const JIT_OPTIONS = pair.candidate === 'jit' ? { jit: { hotThreshold: 3, regionUnits: 16 } } : undefined;
+const JIT_OPTIONS = pair.candidate === 'jit' ? { jit: { hotThreshold: 3, regionUnits: 16, compileThreshold: 0 } } : undefined;
 /** The other lowerings of sensitive instructions (the main run uses the default, intc), each on fewer programs. */
 const LOWERINGS: Record<string, Record<string, unknown>> = {
   trap: { sensitive: 'trap' },

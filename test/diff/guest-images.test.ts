@@ -31,12 +31,15 @@ const CONFIGURATIONS: Record<string, MachineOptions> = {
   adaptive: { sensitive: 'trap', adaptive: 2 },
   'shadow-scattered': { mmu: 'shadow', frames: 'scattered', jit: { tlbEntries: 2 } },
   'ept-scattered': { mmu: 'ept', frames: 'scattered', jit: { tlbEntries: 4 } },
+  // Cold code interpreted a few times first, then compiled: the two engines take turns.
+  'warm-up': { jit: { compileThreshold: 3 } },
 };
 
 function finalState(path: string, options: MachineOptions) {
   const out: Buffer[] = [];
-  // A low hot threshold puts most loops through tier 2.
-  const jit = options.engine === 'interp' ? {} : { jit: { hotThreshold: 50, ...options.jit } };
+  // A low hot threshold puts most loops through tier 2; code is compiled on first use
+  // (not interpreted while cold) unless a configuration says otherwise.
+  const jit = options.engine === 'interp' ? {} : { jit: { hotThreshold: 50, compileThreshold: 0, ...options.jit } };
   const m = new Machine({ memoryMiB: MEMORY_MIB, output: (_fd, b) => out.push(Buffer.from(b)), ...OPTIONS[basename(path)], ...options, ...jit });
   const image = new Uint8Array(readFileSync(path));
   m.loadElf(image, path);

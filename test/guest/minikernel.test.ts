@@ -31,7 +31,8 @@ const symbols = parseElf(image, KERNEL).symbols;
 
 function run(workload: number, iterations: number, options: MachineOptions) {
   const out: Buffer[] = [];
-  const m = new Machine({ memoryMiB: MEMORY_MIB, output: (_fd, b) => out.push(Buffer.from(b)), ...options });
+  const m = new Machine({ memoryMiB: MEMORY_MIB, output: (_fd, b) => out.push(Buffer.from(b)), ...options,
+    jit: { compileThreshold: 0, ...options.jit } });
   m.loadElf(image, KERNEL);
   const poke = (name: string, value: number) => {
     const word = new Uint8Array(8);

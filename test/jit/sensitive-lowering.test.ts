@@ -25,7 +25,7 @@ const RDTIME = loop([], [I.csrrs(A0, TIME, 0)]);
 const UART_LSR = loop(li(T2, 0x1000_0000n), [I.load(4, A0, T2, 5)]); // lbu a0, 5(t2)
 
 function run(image: Uint8Array, options: MachineOptions) {
-  const m = new Machine({ memoryMiB: 4, ...options, jit: { countIntc: options.engine !== 'interp', ...options.jit } });
+  const m = new Machine({ memoryMiB: 4, ...options, jit: { countIntc: options.engine !== 'interp', compileThreshold: 0, ...options.jit } });
   m.loadRaw(image);
   expect(m.run({ maxInsns: 1e6 })).toEqual({ kind: 'exit', code: 0 });
   return { a0: m.getRegister(A0), count: m.instructionCount, stats: m.counters().jit };

@@ -17,7 +17,7 @@ function run(name: string, options: ConstructorParameters<typeof Machine>[0]) {
 describe('translation cache', () => {
   it('flushes when full and still agrees with the interpreter', () => {
     const ref = run('bytecode', { engine: 'interp' });
-    const jit = run('bytecode', { engine: 'jit', jit: { maxFragments: 64, batch: 4 } });
+    const jit = run('bytecode', { engine: 'jit', jit: { maxFragments: 64, batch: 4, compileThreshold: 0 } });
     expect(jit.outcome).toEqual(ref.outcome);
     expect(jit.out).toBe(ref.out);
     expect(jit.m.instructionCount).toBe(ref.m.instructionCount);
@@ -25,7 +25,7 @@ describe('translation cache', () => {
   });
 
   it('shares fragments when the same image is loaded again', () => {
-    const m = new Machine({ engine: 'jit' });
+    const m = new Machine({ engine: 'jit', jit: { compileThreshold: 0 } });
     const image = new Uint8Array(readFileSync(join(BUILD, 'crc32.elf')));
     m.loadElf(image, 'crc32');
     m.run();

@@ -1,0 +1,106 @@
+// Real firmware and kernels on the virt board: the monitor's SBI checked by a guest,
+// Debian's OpenSBI and U-Boot to an interactive prompt, and Linux to its init and a clean
+// poweroff in both MMU modes, with and without OpenSBI. Each needs files that may be
+// missing (Debian packages; the kernel build): such a test is skipped, and says so.
+import { describe, expect, it } from 'vitest';
+import { MemoryBlockBackend } from '../../src/api/index.js';
+import { bootAndRun, FW_DYNAMIC, FW_JUMP, LINUX_IMAGE, LINUX_TINY_IMAGE, present, read, SBI_CHECK, UBOOT } from '../helpers/boot.js';
+
+const haveOpenSbi = present(FW_JUMP, 'OpenSBI boots', 'apt-get install opensbi');
+const haveUboot = haveOpenSbi && present(UBOOT, 'U-Boot boots', 'apt-get install u-boot-qemu');
+const haveLinux = present(LINUX_IMAGE, 'Linux boots', 'guest-images/linux/build.sh builds it');
+const haveTiny = haveOpenSbi && present(LINUX_TINY_IMAGE, 'the tinyconfig kernel boot', 'guest-images/linux/build.sh --flavor tiny builds it');
+
+/** Linux boots in about 50 million instructions; this leaves room without letting a hang run long. */
+const LINUX_MAX_INSNS = 400_000_000;
+const INIT_MARKER = 'rvwasm-init: reached userspace';
+
+describe('the monitor\'s SBI (--bios none)', () => {
+  for (const [name, options] of [
+    ['jit, shadow', { mmu: 'shadow' }],
+    ['jit, ept', { mmu: 'ept' }],
+    ['interp', { engine: 'interp' }],
+  ] as const) {
+    it(`passes the SBI self-check (${name}) and counts the calls`, () => {
+      const { outcome, output, machine } = bootAndRun(options, { bios: null, kernel: read(SBI_CHECK) }, 50_000_000);
+      expect(output).toContain('sbi-check: all checks passed');
+      expect(outcome).toEqual({ kind: 'exit', code: 0 });
+      const sbi = machine.counters().sbi!;
+      expect(sbi['base.probe_extension']).toBe(7);
+      expect(sbi['time.set_timer']).toBe(2);
+      expect(sbi['srst.system_reset']).toBe(1);
+      expect(sbi['dbcn.console_write']).toBe(1);
+      expect(sbi['legacy-putchar']).toBeGreaterThan(40);
+    });
+  }
+});
+
+describe.skipIf(!haveOpenSbi)('Debian\'s OpenSBI', () => {
+  for (const [name, firmware] of [['fw_jump', FW_JUMP], ['fw_dynamic', FW_DYNAMIC]] as const) {
+    it(`${name} boots and serves the same SBI self-check`, () => {
+      const { outcome, output, machine } = bootAndRun({}, { bios: read(firmware), kernel: read(SBI_CHECK) }, 200_000_000);
+      expect(output).toMatch(/OpenSBI v\d/);
+      expect(output).toContain('sbi-check: all checks passed');
+      expect(outcome).toEqual({ kind: 'exit', code: 0 }); // through OpenSBI's sifive_test reset driver
+      expect(machine.counters().sbi).toBeNull(); // the firmware served every call
+    });
+  }
+});
+
+describe.skipIf(!haveUboot)('OpenSBI then U-Boot', () => {
+  it('reaches the => prompt and answers a command typed at it', () => {
+    const answer = /\r?\nrvwasm says qemu-riscv\r?\n/;
+    const { output, typed } = bootAndRun({}, { bios: read(FW_JUMP), kernel: read(UBOOT) }, 1_500_000_000, [
+      { prompt: '=>', input: 'echo rvwasm says $board\r' },
+    ], answer);
+    expect(output).toContain('U-Boot 2023');
+    expect(typed).toBe(1);
+    // The echo's output on a line of its own (the typed command line has the unexpanded $board).
+    expect(output).toMatch(answer);
+  });
+});
+
+describe.skipIf(!haveLinux)('Linux', () => {
+  const kernel = haveLinux ? read(LINUX_IMAGE) : new Uint8Array();
+  for (const mmu of ['shadow', 'ept']) {
+    for (const firmware of [null, FW_JUMP]) {
+      const name = `${mmu}, ${firmware ? 'OpenSBI fw_jump' : 'the monitor\'s SBI'}`;
+      it.skipIf(firmware !== null && !haveOpenSbi)(`reaches init and powers off cleanly (${name})`, () => {
+        const disk = new Uint8Array(64 * 1024);
+        disk.set(new TextEncoder().encode('rvwasm-disk-0123'));
+        const { outcome, output, machine } = bootAndRun({ mmu, drives: [new MemoryBlockBackend(disk)], rng: true },
+          { bios: firmware ? read(firmware) : null, kernel, append: 'console=ttyS0' }, LINUX_MAX_INSNS);
+        expect(output).toContain(INIT_MARKER);
+        expect(output).toContain('rvwasm-init: uname: Linux 6.1');
+        expect(output).toContain(`rvwasm-init: vda first bytes: ${Buffer.from('rvwasm-disk-0123').toString('hex')}`);
+        expect(output).toContain('rvwasm-init: done, 0 failures, powering off');
+        expect(output).toContain('reboot: Power down');
+        expect(outcome).toEqual({ kind: 'exit', code: 0 });
+        const stats = machine.counters();
+        if (firmware === null) expect(stats.sbi!['srst.system_reset']).toBe(1);
+        expect(stats.jit!.mmu.mode).toBe(mmu);
+      });
+    }
+  }
+
+  it('boots exactly as on the interpreter: the same console output and instruction count', () => {
+    // No entropy device: its bytes are random, and what the kernel does with them may differ.
+    const boot = { bios: null, kernel, append: 'console=ttyS0 rvwasm.test=diff' };
+    const jit = bootAndRun({}, boot, LINUX_MAX_INSNS);
+    const interp = bootAndRun({ engine: 'interp' }, boot, LINUX_MAX_INSNS);
+    expect(interp.output).toContain('rvwasm.test=diff');
+    expect(interp.outcome).toEqual({ kind: 'exit', code: 0 });
+    expect(jit.outcome).toEqual(interp.outcome);
+    expect(jit.output).toBe(interp.output);
+    expect(jit.machine.instructionCount).toBe(interp.machine.instructionCount);
+    expect(jit.machine.counters().sbi).toEqual(interp.machine.counters().sbi);
+  });
+});
+
+describe.skipIf(!haveTiny)('an independent tinyconfig kernel (no FPU, no compressed instructions)', () => {
+  it('boots with Debian\'s OpenSBI to its init', () => {
+    const { outcome, output } = bootAndRun({}, { bios: read(FW_JUMP), kernel: read(LINUX_TINY_IMAGE), append: 'console=ttyS0' }, LINUX_MAX_INSNS);
+    expect(output).toContain(INIT_MARKER);
+    expect(outcome).toEqual({ kind: 'exit', code: 0 });
+  });
+});
