@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addi, auipc, finisher, sd, spin, words } from '../helpers/asm.js';
 import { buildElf, EH, setU16, setU8 } from '../helpers/elf-writer.js';
+import { expectUsageError } from '../helpers/cli.js';
 
 const CLI = join(__dirname, '../../dist/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'rvwasm-cli-'));
@@ -25,15 +26,6 @@ function program(code: Uint8Array, extra: Parameters<typeof buildElf>[0] = { seg
   return buildElf({ ...extra, segments: [{ vaddr: 0x8000_0000n, data: code, flags: 5 }, ...extra.segments] }).bytes;
 }
 
-/** Bad input: exit 2 with exactly one line on stderr and no stack trace. */
-function expectUsageError(res: ReturnType<typeof rvwasm>, pattern: RegExp) {
-  expect(res.status).toBe(2);
-  const lines = res.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^rvwasm: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(res.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('rvwasm CLI', () => {
   it('prints help', () => {
