@@ -9,6 +9,7 @@
  * Output (one write(2) per line, so lines do not mix with kernel messages):
  *   rvwasm-init: reached userspace
  *   rvwasm-init: uname: <sysname> <release> <machine>
+ *   rvwasm-init: initrd: <first line of /rvwasm-initrd.txt, if an initrd brought it>
  *   rvwasm-init: vda first bytes: <first 16 bytes as 32 lowercase hex digits>
  *   rvwasm-init: FAIL ...           (only when something went wrong)
  *   rvwasm-init: done, <n> failure(s), powering off
@@ -286,6 +287,20 @@ static void print_file_line(const char *label, const char *path)
 	emit(&l);
 }
 
+/*
+ * An initramfs given to the boot loader (rvwasm boot --initrd) is unpacked over the
+ * built-in one: a file only it holds shows that it arrived whole.
+ */
+static void check_initrd(void)
+{
+	long fd = sys3(SYS_openat, AT_FDCWD, (long)"/rvwasm-initrd.txt", O_RDONLY);
+
+	if (fd < 0)
+		return;
+	sys1(SYS_close, fd);
+	print_file_line("initrd", "/rvwasm-initrd.txt");
+}
+
 static void check_vda(int have_devtmpfs)
 {
 	static unsigned char sector[512];
@@ -379,6 +394,7 @@ __attribute__((noreturn, used)) void init_main(long *sp)
 	mount_optional("sysfs", "/sys", "sysfs");
 	if (have_proc)
 		print_file_line("cmdline", "/proc/cmdline");
+	check_initrd();
 	check_vda(have_dev);
 	power_off();
 }

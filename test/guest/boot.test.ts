@@ -4,7 +4,7 @@
 // missing (Debian packages; the kernel build): such a test is skipped, and says so.
 import { describe, expect, it } from 'vitest';
 import { MemoryBlockBackend } from '../../src/api/index.js';
-import { bootAndRun, FW_DYNAMIC, FW_JUMP, LINUX_IMAGE, LINUX_TINY_IMAGE, present, read, SBI_CHECK, UBOOT } from '../helpers/boot.js';
+import { bootAndRun, cpioNewc, FW_DYNAMIC, FW_JUMP, LINUX_IMAGE, LINUX_TINY_IMAGE, present, read, SBI_CHECK, UBOOT } from '../helpers/boot.js';
 
 const haveOpenSbi = present(FW_JUMP, 'OpenSBI boots', 'apt-get install opensbi');
 const haveUboot = haveOpenSbi && present(UBOOT, 'U-Boot boots', 'apt-get install u-boot-qemu');
@@ -83,12 +83,15 @@ describe.skipIf(!haveLinux)('Linux', () => {
     }
   }
 
-  it('boots exactly as on the interpreter: the same console output and instruction count', () => {
+  it('boots exactly as on the interpreter, initrd and all: the same console output and instruction count', () => {
     // No entropy device: its bytes are random, and what the kernel does with them may differ.
-    const boot = { bios: null, kernel, append: 'console=ttyS0 rvwasm.test=diff' };
+    // With an initrd of our own: the kernel unpacks it over the built-in initramfs.
+    const initrd = cpioNewc({ 'rvwasm-initrd.txt': 'delivered by the boot loader\n' });
+    const boot = { bios: null, kernel, initrd, append: 'console=ttyS0 rvwasm.test=diff' };
     const jit = bootAndRun({}, boot, LINUX_MAX_INSNS);
     const interp = bootAndRun({ engine: 'interp' }, boot, LINUX_MAX_INSNS);
     expect(interp.output).toContain('rvwasm.test=diff');
+    expect(interp.output).toContain('rvwasm-init: initrd: delivered by the boot loader');
     expect(interp.outcome).toEqual({ kind: 'exit', code: 0 });
     expect(jit.outcome).toEqual(interp.outcome);
     expect(jit.output).toBe(interp.output);

@@ -53,3 +53,18 @@ export function bootAndRun(options: MachineOptions, boot: BootOptions, maxInsns:
   }
   return { outcome, output, machine, typed: dialogue.length - steps.length };
 }
+
+/** A cpio archive in the "newc" format the kernel unpacks as an initramfs: regular files only. */
+export function cpioNewc(files: Record<string, string>): Uint8Array {
+  const parts: Buffer[] = [];
+  let ino = 1;
+  const entry = (name: string, data: Buffer, mode: number) => {
+    const fields = [ino++, mode, 0, 0, 1, 0, data.length, 0, 0, 0, 0, name.length + 1, 0];
+    const header = `070701${fields.map((f) => f.toString(16).padStart(8, '0')).join('')}${name}\0`;
+    parts.push(Buffer.from(header, 'latin1'), Buffer.alloc((4 - (header.length % 4)) % 4));
+    parts.push(data, Buffer.alloc((4 - (data.length % 4)) % 4));
+  };
+  for (const [name, text] of Object.entries(files)) entry(name, Buffer.from(text), 0o100644);
+  entry('TRAILER!!!', Buffer.alloc(0), 0);
+  return new Uint8Array(Buffer.concat(parts));
+}
