@@ -14,6 +14,7 @@ import { MMU_MODES, parseMmuMode } from '../mmu/mmu.js';
 import { VirtualMachine, type EngineName, type RunOutcome } from '../vmm/vm.js';
 import type { BootLayout } from '../vmm/boot.js';
 import { buildVirtDeviceTree } from '../machine/device-tree.js';
+import type { ChosenOptions } from '../machine/board.js';
 import type { BlockBackend } from '../machine/devices/block-backend.js';
 
 export type { BlockBackend, BootLayout, EngineName, RunOutcome, RunStats };
@@ -166,7 +167,7 @@ export class Machine {
   }
 
   /** The device tree blob this machine gives its guest, with these /chosen settings. */
-  deviceTree(chosen: { bootargs?: string; initrd?: { start: number; end: number } } = {}): Uint8Array {
+  deviceTree(chosen: ChosenOptions = {}): Uint8Array {
     return buildVirtDeviceTree(this.vm.board.describe(chosen));
   }
 

@@ -114,7 +114,6 @@ export class Hart {
   deliverException(cause: number, tval: bigint, pc: bigint): boolean {
     if (cause === CAUSE.SUPERVISOR_ECALL && this.supervisorCalls) {
       // Like an ecall that firmware serves: not retired, and no trap the guest can see.
-      this.state[SLOT.pc] = pc;
       if (this.supervisorCalls.environmentCall(this)) {
         this.state[SLOT.pc] = BigInt.asUintN(64, pc + 4n);
         return false;

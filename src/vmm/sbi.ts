@@ -55,8 +55,8 @@ const SPEC_VERSION = 2n << 24n;
  */
 export const SBI_IMPL_ID = 0x7276_7761n;
 const IMPL_VERSION = 1n;
-/** A legacy or base call's hart mask of 0 / a mask base of -1: every hart. */
-const ALL_HARTS = 0xffff_ffff_ffff_ffffn;
+/** -1 as an unsigned XLEN value: a hart mask base naming every hart, or a fence size naming every address. */
+const ALL_ONES = 0xffff_ffff_ffff_ffffn;
 
 const SRST_SHUTDOWN = 0n, SRST_COLD_REBOOT = 1n, SRST_WARM_REBOOT = 2n;
 const SRST_REASON_FAILURE = 1n;
@@ -174,7 +174,7 @@ export class SbiFirmware implements SupervisorCallHandler {
   /** sfence.vma of [start, start + size) on the one hart; a large or whole range flushes everything. */
   private fenceRange(start: bigint, size: bigint): void {
     const hart = this.ports.hart;
-    const wholeSpace = (start === 0n && size === 0n) || size === ALL_HARTS;
+    const wholeSpace = (start === 0n && size === 0n) || size === ALL_ONES;
     if (wholeSpace || size > 16n * 4096n) {
       hart.fenceTranslations(null);
       return;
@@ -266,6 +266,6 @@ function fail(error: bigint): SbiResult {
 
 /** Whether a (hart_mask, hart_mask_base) pair names hart 0, the only hart. */
 function includesHartZero(mask: bigint, maskBase: bigint): boolean {
-  if (maskBase === ALL_HARTS) return true;
+  if (maskBase === ALL_ONES) return true;
   return maskBase === 0n && (mask & 1n) !== 0n;
 }

@@ -3,6 +3,7 @@
 import { IRQ } from '../isa/csr-numbers.js';
 import { Board, type BoardOptions } from '../machine/board.js';
 import type { Clint } from '../machine/devices/clint.js';
+import { TIMEBASE_HZ } from '../machine/clock.js';
 import type { CsrEnvironment } from '../machine/csr-file.js';
 import type { PowerEvent } from '../machine/devices/syscon.js';
 import { parseElf } from '../machine/elf.js';
@@ -45,6 +46,8 @@ const EXTERNAL_INTERRUPTS = (1n << BigInt(IRQ.MEI)) | (1n << BigInt(IRQ.SEI));
 
 /** Instructions per slice when nothing else bounds it: how often the monitor looks up. */
 const SLICE = 1 << 20;
+/** The shortest slice when the host clock's next timer event bounds it. */
+const MIN_REALTIME_SLICE = 1000;
 
 export class VirtualMachine {
   readonly board: Board;
@@ -59,6 +62,8 @@ export class VirtualMachine {
   private inputEnded = false;
   private unwakeableWfis = 0;
   private trapsAtLastUnwakeableWfi = 0;
+  /** Guest instructions per mtime tick lately (realtime clock; a low guess to start). */
+  private insnsPerTick = 0.1;
   /** When the current run() must return (performance.now() time). */
   private wallDeadline = Infinity;
   /** Host time spent in run(), for MIPS figures. */
@@ -91,13 +96,15 @@ export class VirtualMachine {
    */
   boot(images: BootImages): BootLayout {
     const board = this.board;
-    this.sbi = images.bios === null ? new SbiFirmware({
-      hart: board.hart, bus: board.bus, clint: board.clint, uart: board.uart,
-      output: (bytes) => board.consoleOutput(bytes),
-      power: (e) => this.power(e),
-    }) : null;
-    if (!this.sbi) this.noFirmware();
-    board.hart.supervisorCalls = this.sbi;
+    this.noFirmware();
+    if (images.bios === null) {
+      this.sbi = new SbiFirmware({
+        hart: board.hart, bus: board.bus, clint: board.clint, uart: board.uart,
+        output: (bytes) => board.consoleOutput(bytes),
+        power: (e) => this.power(e),
+      });
+      board.hart.supervisorCalls = this.sbi;
+    }
     board.detachHtif();
     const layout = bootBoard(board, images, this.sbi);
     this.outcome = null;
@@ -147,9 +154,11 @@ export class VirtualMachine {
         clint.updateTimer();
         let slice = Math.min(SLICE, stopAt - executed);
         const deadline = clint.nextDeadline();
-        const untilTimer = deadline === null ? null : this.board.clock.instructionsUntil(deadline);
+        const untilTimer = deadline === null ? null : this.untilDeadline(deadline);
         if (untilTimer !== null && untilTimer > 0n && untilTimer < BigInt(slice)) slice = Number(untilTimer);
+        const sliceStart = performance.now();
         const reason = this.executor.run(slice);
+        this.measureRate(hart.executedCount - executed, performance.now() - sliceStart);
         if (this.board.htif?.pending) this.board.htif.poll();
         // A stop request without an outcome (a device wanting attention) is served now.
         if (this.outcome === null) hart.stopRequested = false;
@@ -163,6 +172,28 @@ export class VirtualMachine {
     } finally {
       this.wallMillis += performance.now() - start;
     }
+  }
+
+  /**
+   * Instructions until mtime reaches `deadline`. Exact with the instruction clock; with
+   * the host clock, estimated from the measured speed, so that a timer interrupt is
+   * taken on time rather than at the end of a long slice.
+   */
+  private untilDeadline(deadline: bigint): bigint | null {
+    const clock = this.board.clock;
+    const exact = clock.instructionsUntil(deadline);
+    if (exact !== null || !clock.realtime) return exact;
+    const ticks = deadline - clock.mtime();
+    if (ticks <= 0n) return 0n;
+    const estimate = Number(ticks) * this.insnsPerTick;
+    return BigInt(Math.max(MIN_REALTIME_SLICE, Math.min(SLICE, Math.floor(estimate))));
+  }
+
+  /** Keeps insnsPerTick, the guest's recent speed against the host clock (realtime only). */
+  private measureRate(executed: number, millis: number): void {
+    if (!this.board.clock.realtime || executed < MIN_REALTIME_SLICE || millis <= 0) return;
+    const rate = executed / (millis * (TIMEBASE_HZ / 1000));
+    this.insnsPerTick = 0.7 * this.insnsPerTick + 0.3 * rate;
   }
 
   private trapLoop(): RunOutcome {
