@@ -3,6 +3,7 @@
 // callouts. It never executes an instruction itself: what compiled code leaves to the
 // monitor (EXIT.MONITOR, EXIT.BUDGET remainders) is for the monitor's interpreter, and
 // callouts go to the monitor through its port (monitor-port.ts), both in src/vmm.
+import { TranslationMemo } from '../mmu/translation-memo.js';
 import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
 import { Op } from '../isa/opcodes.js';
@@ -106,8 +107,13 @@ export class JitEngine {
   readonly mmu: Mmu;
   readonly space: AddressSpace;
   readonly stats = new JitStats();
-  /** How the monitor translates guest addresses: through the MMU mode (its emulator uses it too). */
-  readonly translator: Translator;
+  /** How the helpers of compiled code translate guest addresses: through the MMU mode. */
+  private readonly translator: Translator;
+  /**
+   * The monitor's translations (its interpreter's), cached until the translation epoch
+   * moves. Not for the helpers of compiled code: a TLB refill reads the MMU's last walk.
+   */
+  readonly translationMemo: TranslationMemo;
   private readonly s: BigUint64Array;
   private readonly i32: Int32Array;
   private readonly u32: Uint32Array;
@@ -144,6 +150,7 @@ export class JitEngine {
       : new ShadowMmu(bus, () => this.tlb.flushStores());
     this.mmu = mmu;
     this.translator = (vaddr, access, priv, satp, mstatus) => mmu.translate(vaddr, access, priv, satp, mstatus);
+    this.translationMemo = new TranslationMemo(board.hart, this.translator);
     // Devices read mtime from the instruction count: make it exact before any device access.
     this.mem = new GuestMemory(bus, board.hart.state, () => this.syncCountersForHelper(), misaligned, this.translator);
     this.space = new AddressSpace(board.hart, bus, this.tlb, this.jumpCache, mmu, this.i32);

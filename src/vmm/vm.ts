@@ -82,7 +82,7 @@ export class VirtualMachine {
       const callouts = new MonitorCallouts(hart, this.csrEnv);
       this.jit = new JitEngine(this.board, options.misaligned, { ...DEFAULT_JIT_OPTIONS, ...options.jit }, callouts);
       // The monitor's emulator translates through the same MMU mode as compiled code.
-      this.interp = new Interpreter(this.board, this.csrEnv, options.misaligned, this.jit.translator);
+      this.interp = new Interpreter(this.board, this.csrEnv, options.misaligned, this.jit.translationMemo.translate);
       this.executor = new JitExecutor(this.board, this.jit, this.interp);
     } else {
       this.interp = new Interpreter(this.board, this.csrEnv, options.misaligned);
