@@ -100,10 +100,9 @@ async function boot(args: BootArgs): Promise<number> {
   }, { raw: true });
   try {
     const outcome = await runGuest(machine, args, consoles, input, INTERACTIVE_MILLIS, () => quit);
-    if (quit) {
+    if (quit && (outcome.kind === 'limit' || outcome.kind === 'waiting')) {
       process.stderr.write('\nrvwasm: terminated by Ctrl-A x\n');
-      await finish(machine, args, outcome, dumps);
-      return EXIT_QUIT;
+      return finish(machine, args, outcome, dumps, { quit: true });
     }
     // A reboot request ends the run, as QEMU's -no-reboot does: restarting is not modelled.
     if (outcome.kind === 'reset') {
@@ -151,8 +150,12 @@ async function runGuest(machine: Machine, args: EngineArgs, consoles: Consoles, 
   return outcome;
 }
 
-/** Writes what --stats and --stats-json ask for and maps the outcome to an exit status. */
-async function finish(machine: Machine, args: EngineArgs, outcome: RunOutcome, dumps: Promise<void>[]): Promise<number> {
+/**
+ * Writes what --stats and --stats-json ask for and maps the outcome to an exit status.
+ * After Ctrl-A x (`quit`), the run was stopped from outside: no limit to report.
+ */
+async function finish(machine: Machine, args: EngineArgs, outcome: RunOutcome, dumps: Promise<void>[],
+  { quit = false } = {}): Promise<number> {
   try {
     await Promise.all(dumps);
   } catch (e) {
@@ -164,10 +167,10 @@ async function finish(machine: Machine, args: EngineArgs, outcome: RunOutcome, d
   switch (outcome.kind) {
     case 'exit': return outcome.code === 0 ? 0 : (outcome.code & 0xff) || 1;
     case 'limit':
-      if (args.maxInsns === undefined) return 0; // (only after Ctrl-A x)
+      if (quit) return EXIT_QUIT;
       process.stderr.write(`rvwasm: stopped after ${args.maxInsns} instructions (--max-insns)\n`);
       return EXIT_LIMIT;
-    case 'waiting': return 0;
+    case 'waiting': return quit ? EXIT_QUIT : 0;
     case 'reset':
       process.stderr.write('rvwasm: the guest requested a reset, which rvwasm does not support yet\n');
       return 1;

@@ -1,5 +1,6 @@
-// The virt-board subset: one hart, DRAM, CLINT, UART, the syscon finisher and (when the
-// image asks for it) HTIF, all over one WebAssembly.Memory. Also loads guest images.
+// The virt-board subset: one hart, DRAM, CLINT, PLIC, UART, the syscon finisher, eight
+// virtio-mmio slots and (when the image asks for it) HTIF, all over one
+// WebAssembly.Memory. Also places guest images and describes itself for the device tree.
 import { Bus } from './bus.js';
 import type { MmioDevice } from './bus.js';
 import { HostClock, InstructionClock, TIMEBASE_HZ, type Clock } from './clock.js';
