@@ -58,6 +58,8 @@ export interface BootArgs extends EngineArgs {
   snapshot: boolean;
   /** Ctrl-A x and friends on the console (off with --no-escape). */
   escape: boolean;
+  /** A reboot request starts the machine again (off with --no-reboot: the run ends). */
+  reboot: boolean;
 }
 
 export type Args = RunArgs | BootArgs | { command: 'help' } | { command: 'boot-help' } | { command: 'version' };
@@ -146,6 +148,8 @@ Machine:
                           100 ns tick) and idle time is skipped: deterministic and fast.
                           Default: mtime follows the host clock, as on QEMU
   --no-escape             pass Ctrl-A to the guest; quit with the guest's poweroff only
+  --no-reboot             when the guest asks to reboot, stop (status 0) instead of
+                          starting the machine again from the same images and drives
 
 Engine and statistics (as for run): --engine, --mmu, --tlb, --frames, --sensitive,
   --adaptive, --tier2, --compile-threshold, --misaligned, --dump-wasm, --max-insns,
@@ -158,7 +162,7 @@ Console:
   poweroff/reboot device and eight virtio-mmio slots (drives, then an entropy device).
 
 Exit status:
-  0 when the guest powers off (or reboots: rvwasm does not restart it), the failure
+  0 when the guest powers off (or asks to reboot, with --no-reboot), the failure
   code when it reports one, 124 when --max-insns runs out, 1 when it halts, 2 for bad
   input, 130 after Ctrl-A x.`;
 
@@ -352,7 +356,7 @@ function parseRun(argv: string[]): Args {
 function parseBoot(argv: string[]): Args {
   const args: BootArgs & { engineGiven?: boolean } = {
     ...engineDefaults(), command: 'boot', realtime: true, bios: null, kernel: undefined, initrd: undefined,
-    append: undefined, dtb: undefined, dumpDtb: undefined, drives: [], snapshot: false, escape: true,
+    append: undefined, dtb: undefined, dumpDtb: undefined, drives: [], snapshot: false, escape: true, reboot: true,
   };
   const file = (flag: string, v: string | undefined): string => {
     if (!v) throw new UsageError(`${flag} needs a file name`);
@@ -379,6 +383,7 @@ function parseBoot(argv: string[]): Args {
       case '--snapshot': o.none(); args.snapshot = true; return true;
       case '--icount': o.none(); args.realtime = false; return true;
       case '--no-escape': o.none(); args.escape = false; return true;
+      case '--no-reboot': o.none(); args.reboot = false; return true;
     }
     return takeEngineOption(args, flag, o);
   });

@@ -68,7 +68,12 @@ async function run(args: RunArgs): Promise<number> {
   else machine.loadElf(bytes, args.image);
   if (args.trace) machine.trace((e) => consoles.stderr.writeText(formatTrace(e)));
   const input = new StdinFeed((bytes) => machine.sendInput(bytes));
-  const outcome = await runGuest(machine, args, consoles, input, Infinity);
+  let outcome: RunOutcome;
+  try {
+    outcome = await runGuest(machine, args.maxInsns ?? Infinity, consoles, input, Infinity);
+  } finally {
+    input.close();
+  }
   return finish(machine, args, outcome, dumps);
 }
 
@@ -79,12 +84,16 @@ async function boot(args: BootArgs): Promise<number> {
   for (const d of drives) if (d.warning) process.stderr.write(`rvwasm: warning: ${d.warning}\n`);
   const dumps: Promise<void>[] = [];
   const consoles = { stdout: new OutputBuffer(1), stderr: new OutputBuffer(2) };
-  const machine = new Machine({ ...machineOptions(args, consoles, dumps), drives, rng: true });
+  const start = () => {
+    const m = new Machine({ ...machineOptions(args, consoles, dumps), drives, rng: true });
+    if (args.dumpDtb === undefined) m.boot(images);
+    return m;
+  };
+  let machine = start();
   if (args.dumpDtb !== undefined) {
     writeOrFail(args.dumpDtb, machine.deviceTree({ bootargs: args.append }));
     return 0;
   }
-  machine.boot(images);
   const escapes = args.escape ? new EscapeFilter() : null;
   let quit = false;
   const input = new StdinFeed((bytes) => {
@@ -99,18 +108,25 @@ async function boot(args: BootArgs): Promise<number> {
     consoles.stderr.flush();
   }, { raw: true });
   try {
-    const outcome = await runGuest(machine, args, consoles, input, INTERACTIVE_MILLIS, () => quit);
-    if (quit && (outcome.kind === 'limit' || outcome.kind === 'waiting')) {
-      process.stderr.write('\nrvwasm: terminated by Ctrl-A x\n');
-      return finish(machine, args, outcome, dumps, { quit: true });
+    let left = args.maxInsns ?? Infinity;
+    for (;;) {
+      const outcome = await runGuest(machine, left, consoles, input, INTERACTIVE_MILLIS, () => quit);
+      if (quit && (outcome.kind === 'limit' || outcome.kind === 'waiting')) {
+        process.stderr.write('\nrvwasm: terminated by Ctrl-A x\n');
+        return finish(machine, args, outcome, dumps, { quit: true });
+      }
+      if (outcome.kind !== 'reset') return finish(machine, args, outcome, dumps);
+      if (!args.reboot) {
+        process.stderr.write('rvwasm: the guest asked to reboot; stopping (--no-reboot)\n');
+        return finish(machine, args, { kind: 'exit', code: 0 }, dumps);
+      }
+      // A reboot is a new machine from the same images and disks, as a reset would give.
+      left -= Number(machine.instructionCount);
+      consoles.stderr.writeText('rvwasm: rebooting\r\n');
+      machine = start();
     }
-    // A reboot request ends the run, as QEMU's -no-reboot does: restarting is not modelled.
-    if (outcome.kind === 'reset') {
-      process.stderr.write('rvwasm: the guest asked to reboot; rvwasm stops here\n');
-      return finish(machine, args, { kind: 'exit', code: 0 }, dumps);
-    }
-    return finish(machine, args, outcome, dumps);
   } finally {
+    input.close();
     for (const d of drives) d.close();
   }
 }
@@ -120,10 +136,10 @@ async function boot(args: BootArgs): Promise<number> {
  * arrive; waits for input when only input can wake the guest. `maxMillis` bounds a
  * chunk's host time (boot's console stays responsive while the guest sleeps).
  */
-async function runGuest(machine: Machine, args: EngineArgs, consoles: Consoles, input: StdinFeed,
+async function runGuest(machine: Machine, maxInsns: number, consoles: Consoles, input: StdinFeed,
   maxMillis: number, stop: () => boolean = () => false): Promise<RunOutcome> {
   let outcome: RunOutcome;
-  let left = args.maxInsns ?? Infinity;
+  let left = maxInsns;
   try {
     for (;;) {
       const chunk = Math.min(CHUNK, left);
@@ -145,7 +161,6 @@ async function runGuest(machine: Machine, args: EngineArgs, consoles: Consoles, 
   } finally {
     consoles.stdout.flush();
     consoles.stderr.flush();
-    input.close();
   }
   return outcome;
 }

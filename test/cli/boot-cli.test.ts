@@ -1,17 +1,19 @@
 // `rvwasm boot` as a user meets it: help, one-line errors, the device tree dump, the
 // monitor's SBI, and the console's Ctrl-A commands.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EscapeFilter } from '../../src/cli/console.js';
-import { SBI_CHECK } from '../helpers/boot.js';
+import { FW_JUMP, SBI_CHECK, UBOOT } from '../helpers/boot.js';
 import { CLI, expectUsageError, runCli } from '../helpers/cli.js';
 
 const ECHO = join(__dirname, '../../guest-images/build/io/uart-echo.elf');
 const dir = mkdtempSync(join(tmpdir(), 'rvwasm-boot-'));
 const haveDtc = spawnSync('dtc', ['--version']).status === 0;
+const haveUboot = existsSync(FW_JUMP) && existsSync(UBOOT);
+if (!haveUboot) console.warn(`SKIPPED: U-Boot reboot tests: ${FW_JUMP} or ${UBOOT} is missing (apt-get install opensbi u-boot-qemu)`);
 if (!haveDtc) console.warn('SKIPPED: decompiling --dumpdtb output: dtc is not installed (apt-get install device-tree-compiler)');
 
 const rvwasm = runCli;
@@ -83,6 +85,44 @@ describe('rvwasm boot', () => {
     expect(plain.stdout).toBe('a\x01xq');
     expect(plain.status).toBe(0);
   });
+});
+
+/** Starts `rvwasm args...`; `respond(stdout, write)` sees the output as it grows. */
+function converse(args: string[], respond: (stdout: string, write: (s: string) => void) => void) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString('latin1'); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString('latin1');
+    respond(stdout, (s) => child.stdin.write(s));
+  });
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (status) => resolve({ status, stdout, stderr })));
+}
+
+describe.skipIf(!haveUboot)('rvwasm boot with OpenSBI and U-Boot', () => {
+  const firmware = ['boot', '--icount', '--bios', FW_JUMP, '--kernel', UBOOT];
+  const prompts = (s: string) => s.split('\n=> ').length - 1;
+
+  it('starts the machine again when the guest resets it', async () => {
+    const res = await converse(firmware, (stdout, write) => {
+      if (stdout.endsWith('\n=> ') && prompts(stdout) === 1) write('reset\r');
+      if (stdout.endsWith('\n=> ') && prompts(stdout) === 2) write('\x01x');
+    });
+    expect(res.stdout.match(/OpenSBI v1/g)).toHaveLength(2);
+    expect(res.stderr).toContain('rvwasm: rebooting');
+    expect(res.status).toBe(130);
+  }, 60_000);
+
+  it('stops at a reset with --no-reboot', async () => {
+    const res = await converse([...firmware, '--no-reboot'], (stdout, write) => {
+      if (stdout.endsWith('\n=> ')) write('reset\r');
+    });
+    expect(res.stdout.match(/OpenSBI v1/g)).toHaveLength(1);
+    expect(res.stderr).toContain('stopping (--no-reboot)');
+    expect(res.status).toBe(0);
+  }, 60_000);
 });
 
 describe('the console escape filter', () => {
