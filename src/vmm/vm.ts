@@ -2,7 +2,6 @@
 // the next timer event, services HTIF, idles on WFI, and records why the run ended.
 import { IRQ } from '../isa/csr-numbers.js';
 import { Board, type BoardOptions } from '../machine/board.js';
-import type { Clint } from '../machine/devices/clint.js';
 import { TIMEBASE_HZ } from '../machine/clock.js';
 import type { CsrEnvironment } from '../machine/csr-file.js';
 import type { PowerEvent } from '../machine/devices/syscon.js';
@@ -41,7 +40,6 @@ export interface VmOptions extends Omit<BoardOptions, 'power'> {
 
 /** Unwakeable WFIs in a row (no trap between them) before the run is declared halted. */
 export const UNWAKEABLE_WFI_LIMIT = 1000;
-const NEVER = 0xffff_ffff_ffff_ffffn;
 const EXTERNAL_INTERRUPTS = (1n << BigInt(IRQ.MEI)) | (1n << BigInt(IRQ.SEI));
 
 /** Instructions per slice when nothing else bounds it: how often the monitor looks up. */
@@ -209,7 +207,7 @@ export class VirtualMachine {
   private idle(): RunOutcome | null {
     const { hart, clint, clock } = this.board;
     const mie = hart.state[SLOT.mie];
-    const deadline = timerWake(clint, mie);
+    const deadline = clint.nextDeadline(mie);
     if (deadline !== null) {
       if (clock.realtime) sleepUntil(() => clock.mtime() >= deadline || performance.now() >= this.wallDeadline);
       else clock.skipTo(deadline);
@@ -238,14 +236,6 @@ export class VirtualMachine {
   endInput(): void {
     this.inputEnded = true;
   }
-}
-
-/** When an enabled timer interrupt will wake a hart waiting in WFI, or null if none will. */
-function timerWake(clint: Clint, mie: bigint): bigint | null {
-  const machine = (mie & (1n << BigInt(IRQ.MTI))) !== 0n ? clint.mtimecmp : NEVER;
-  const supervisor = (mie & (1n << BigInt(IRQ.STI))) !== 0n ? clint.supervisorTimecmp ?? NEVER : NEVER;
-  const first = machine < supervisor ? machine : supervisor;
-  return first === NEVER ? null : first;
 }
 
 /** Blocks the thread in short sleeps until `ready()` (realtime WFI). */

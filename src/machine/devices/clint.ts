@@ -11,6 +11,9 @@ const MSIP = 0x0000;
 const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;
 const NEVER = 0xffff_ffff_ffff_ffffn;
+const MTIE = 1n << BigInt(IRQ.MTI);
+const STIE = 1n << BigInt(IRQ.STI);
+const ALL_ENABLED = MTIE | STIE;
 
 export class Clint implements MmioDevice {
   readonly name = 'clint';
@@ -65,10 +68,14 @@ export class Clint implements MmioDevice {
     this.updateTimer(true);
   }
 
-  /** The next mtime at which one of the comparators fires, or null if none is armed. */
-  nextDeadline(): bigint | null {
-    const s = this.supervisorTimecmp ?? NEVER;
-    const next = s < this.mtimecmp ? s : this.mtimecmp;
+  /**
+   * The next mtime at which one of the comparators fires, or null if none is armed.
+   * With `mie`, only comparators whose interrupt it enables count (what can wake WFI).
+   */
+  nextDeadline(mie = ALL_ENABLED): bigint | null {
+    const machine = mie & MTIE ? this.mtimecmp : NEVER;
+    const supervisor = mie & STIE ? this.supervisorTimecmp ?? NEVER : NEVER;
+    const next = supervisor < machine ? supervisor : machine;
     return next === NEVER ? null : next;
   }
 }
