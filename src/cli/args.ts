@@ -1,7 +1,7 @@
 // Command-line parsing for `rvwasm run`. Every mistake becomes a UsageError: one line on
 // stderr and exit status 2.
 import { DEFAULT_ADAPTIVE_THRESHOLD, ENGINES, type EngineName } from '../api/machine.js';
-import { DEFAULT_JIT_OPTIONS } from '../jit/engine.js';
+import { MAX_COMPILE_THRESHOLD, DEFAULT_JIT_OPTIONS } from '../jit/engine.js';
 import { FRAME_PLACEMENTS, parseMmuMode, parsePolicy, SENSITIVE_CLASSES, TLB_MAX_ENTRIES, type FramePlacement } from '../api/index.js';
 
 /** virtio-mmio slots for drives; the last of the board's eight holds the entropy device. */
@@ -107,8 +107,9 @@ Options for run:
                           access kind)
   --frames <placement>    guest RAM pages over machine frames: linear (default) or
                           scattered (a fixed shuffle, to show nothing assumes contiguity)
-  --compile-threshold <N> the monitor interprets a block of code N times before the
-                          JIT compiles it (default ${DEFAULT_JIT_OPTIONS.compileThreshold}; 0 compiles everything on first use)
+  --compile-threshold <N> the fast interpreter runs a block of code N times before the
+                          JIT compiles it (default ${DEFAULT_JIT_OPTIONS.compileThreshold}; 0 compiles everything on
+                          first use; 'never' interprets everything)
   --dump-wasm <dir>       write every Wasm module the JIT emits to <dir> as .wasm and .wat
   --raw                   the image is a raw binary, not an ELF
   --load-address <addr>   where --raw loads and starts (default 0x80000000)
@@ -301,8 +302,11 @@ function takeEngineOption(args: EngineArgs & { engineGiven?: boolean }, flag: st
       return true;
     }
     case '--compile-threshold': {
-      const n = parseCount(flag, o.value());
-      if (n > 0xffff) throw new UsageError(`--compile-threshold expects a number from 0 to 65535, got ${n}`);
+      const v = o.value();
+      const n = v === 'never' ? MAX_COMPILE_THRESHOLD : parseCount(flag, v);
+      if (n > MAX_COMPILE_THRESHOLD) {
+        throw new UsageError(`--compile-threshold expects a number from 0 to ${MAX_COMPILE_THRESHOLD} or 'never', got ${v}`);
+      }
       args.compileThreshold = n;
       return true;
     }

@@ -124,7 +124,7 @@ export class AddressSpace {
     const s = this.s;
     const gpa = this.mmu.translate(pc, Access.Fetch, this.priv, s[SLOT.satp], s[SLOT.mstatus]);
     if (this.mmu.machinePage < 0) return -1;
-    this.tlb.fillFetch(this.priv, pc, gpa - (gpa & 0xfff), this.mmu.leafLevel);
+    this.tlb.fillFetch(this.priv, pc, gpa - (gpa & 0xfff), this.mmu.leafLevel, this.mmu.machinePage);
     return gpa;
   }
 }

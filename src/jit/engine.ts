@@ -1,8 +1,9 @@
-// The JIT engine: finds or compiles the fragment for the current pc, runs fragments (they
-// chain among themselves) until one leaves, and serves their slow-path helpers and
-// callouts. It never executes an instruction itself: what compiled code leaves to the
-// monitor (EXIT.MONITOR, EXIT.BUDGET remainders) is for the monitor's interpreter, and
-// callouts go to the monitor through its port (monitor-port.ts), both in src/vmm.
+// The JIT engine: runs guest code on generated Wasm, the fast interpreter for cold code
+// and compiled fragments for code that has proven hot (they move between each other by
+// tail calls, without leaving Wasm), compiles what the interpreter asks for, and serves
+// their slow-path helpers and callouts. It never executes an instruction itself: what
+// they leave to the monitor (EXIT.MONITOR) is for the monitor's interpreter, and callouts
+// go to the monitor through its port (monitor-port.ts), both in src/vmm.
 import { TranslationMemo } from '../mmu/translation-memo.js';
 import { decode } from '../isa/decode.js';
 import type { Insn } from '../isa/insn.js';
@@ -12,7 +13,7 @@ import type { Board } from '../machine/board.js';
 import { PageWatch } from '../machine/bus.js';
 import { STATUS_WRITE } from '../machine/csr-file.js';
 import { readCount, SLOT, writeCount } from '../machine/hart-state.js';
-import { JUMP_CACHE_OFFSET, WASM_PAGE } from '../machine/layout.js';
+import { JUMP_CACHE_OFFSET, STATE_OFFSET, WASM_PAGE } from '../machine/layout.js';
 import { pendingInterrupt, TrapSignal } from '../machine/trap.js';
 import { GuestMemory, type MisalignedPolicy, type Translator } from '../mmu/guest-memory.js';
 import type { Mmu, MmuMode } from '../mmu/mmu.js';
@@ -31,6 +32,9 @@ import { TranslationCache, type FragmentEntry } from './translation-cache.js';
 import { DEFAULT_POLICY, type Lowering, type SensitivePolicy } from './lowering.js';
 import { CalloutOutcome, type MonitorPort } from './monitor-port.js';
 import { Tier2 } from './tier2.js';
+import { DecodeCache } from './fast-interp/decode-cache.js';
+import { instantiateInterpreter, interpreterModule } from './fast-interp/fast-interpreter.js';
+import { SPAN, spanCountSlot } from './codegen/spans.js';
 import { formTu, isLoadOrStore, successors, type Tu } from './tu.js';
 
 export interface JitOptions {
@@ -51,9 +55,10 @@ export interface JitOptions {
   /** Entries of a unit after which its region is compiled. */
   hotThreshold: number;
   /**
-   * Entries of a unit the monitor interprets before compiling it (0: compile on first
-   * use). Compiling and instantiating a unit costs about as much as interpreting it
-   * some tens of times, and much of a kernel's boot code runs only a few times.
+   * Entries of a block the fast interpreter runs before asking for it to be compiled (0:
+   * compile on first use). Compiling and instantiating a unit costs V8 about as much as
+   * interpreting it some thousands of times, and most of a kernel's boot code runs only
+   * a few times.
    */
   compileThreshold: number;
   /** Most units in a region. */
@@ -72,6 +77,9 @@ export interface JitOptions {
   dump?: (bytes: Uint8Array, index: number) => void;
 }
 
+/** The largest compile threshold: the interpreter's heat counters are i32 (this one is never reached). */
+export const MAX_COMPILE_THRESHOLD = 0x7fff_ffff;
+
 export const DEFAULT_JIT_OPTIONS: JitOptions = {
   tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, compileThreshold: 200, regionUnits: 32, countChains: false,
   sensitive: DEFAULT_POLICY, adaptive: 0, countIntc: false, mmu: 'shadow',
@@ -88,8 +96,15 @@ export interface JitRun {
   idle: boolean;
   /** A callout delivered an exception that put the hart in a trap loop. */
   trapLoop: boolean;
-  /** The code at state.pc is not compiled and not yet worth compiling: interpret a block of it. */
-  cold: boolean;
+}
+
+/** Which executor ran how many instructions (the monitor's interpreter counts its own). */
+export interface ExecutorCounts {
+  fastInterpreter: number;
+  tier1: number;
+  tier2: number;
+  /** The monitor's interpreter: instructions left to it (trapped, illegal, faulting fetches). */
+  monitor: number;
 }
 
 /** A sensitive instruction compiled as a callout: the pre-decoded instruction and where it is. */
@@ -134,6 +149,13 @@ export class JitEngine {
   private calloutIdle = false;
   private calloutTrapLoop = false;
   readonly adaptive: AdaptiveSites | null;
+  readonly decodeCache: DecodeCache;
+  /** The VM's base address in linear memory: its state block (layout.ts). */
+  private readonly vm = STATE_OFFSET;
+  /** System instructions the fast interpreter had the monitor execute, by class. */
+  readonly coldSystem = new Map<string, number>();
+  /** Decoded system instructions of the fast interpreter, by bits. */
+  private readonly systemInsns = new Map<number, Insn>();
 
   constructor(private readonly board: Board, misaligned: MisalignedPolicy, readonly options: JitOptions,
     private readonly monitor: MonitorPort) {
@@ -145,7 +167,7 @@ export class JitEngine {
     this.u32 = new Uint32Array(memory.buffer, 0, this.s.length * 2);
     this.tlb = new Tlb(memory, options.tlbEntries);
     this.jumpCache = new JumpCache(memory);
-    this.tc = new TranslationCache(options.maxFragments);
+    this.decodeCache = new DecodeCache(memory);
     const mmu: Mmu = options.mmu === 'ept' ? new NestedMmu(bus, board.frames, bus.p2m)
       : new ShadowMmu(bus, () => this.tlb.flushStores());
     this.mmu = mmu;
@@ -154,6 +176,23 @@ export class JitEngine {
     // Devices read mtime from the instruction count: make it exact before any device access.
     this.mem = new GuestMemory(bus, board.hart.state, () => this.syncCountersForHelper(), misaligned, this.translator);
     this.space = new AddressSpace(board.hart, bus, this.tlb, this.jumpCache, mmu, this.i32);
+    const slow = new SlowPath(bus, this.mem, mmu, this.s, this.tlb, () => this.needsMonitor());
+    // Wasm hands i64 values to JS as signed BigInts; guest addresses are unsigned.
+    const helpers = {
+      load: (vaddr: bigint, size: number) => slow.load(BigInt.asUintN(64, vaddr), size),
+      store: (vaddr: bigint, value: bigint, size: number) => slow.store(BigInt.asUintN(64, vaddr), BigInt.asUintN(64, value), size),
+      atomic: (op: number, vaddr: bigint, src: bigint, compare: bigint) =>
+        slow.atomic(op, BigInt.asUintN(64, vaddr), BigInt.asUintN(64, src), BigInt.asUintN(64, compare)),
+    };
+    const interpModule = interpreterModule({
+      memoryPages: memory.buffer.byteLength / WASM_PAGE, tlbEntries: options.tlbEntries, compileThreshold: options.compileThreshold,
+    });
+    this.tc = new TranslationCache(options.maxFragments, (table) => instantiateInterpreter(interpModule, memory, table, {
+      ...helpers,
+      system: (raw, pc) => this.coldSystemInsn(raw, BigInt.asUintN(64, pc)),
+      fetchMiss: (pc) => this.fetchMiss(BigInt.asUintN(64, pc)),
+      decodeMiss: (raw, address) => this.decodeCache.fill(raw, address),
+    }));
     this.tier2 = new Tier2(memory, {
       tc: this.tc, stats: this.stats,
       slotAt: (pc) => this.slotAt(pc),
@@ -166,19 +205,7 @@ export class JitEngine {
       jumpCacheBase: JUMP_CACHE_OFFSET, countChains: options.countChains,
       realtime: board.clock.realtime, countIntc: options.countIntc,
     };
-    const slow = new SlowPath(bus, this.mem, mmu, this.s, this.tlb, () => this.needsMonitor());
-    this.imports = {
-      env: {
-        memory, table: this.tc.table,
-        // Wasm hands i64 values to JS as signed BigInts; guest addresses are unsigned.
-        load: (vaddr: bigint, size: number) => slow.load(BigInt.asUintN(64, vaddr), size),
-        store: (vaddr: bigint, value: bigint, size: number) =>
-          slow.store(BigInt.asUintN(64, vaddr), BigInt.asUintN(64, value), size),
-        atomic: (op: number, vaddr: bigint, src: bigint, compare: bigint) =>
-          slow.atomic(op, BigInt.asUintN(64, vaddr), BigInt.asUintN(64, src), BigInt.asUintN(64, compare)),
-        callout: (site: number) => this.callout(site),
-      },
-    };
+    this.imports = { env: { memory, table: this.tc.table, ...helpers, callout: (site: number) => this.callout(site) } };
     bus.onPageWrite(PageWatch.Code, (paddr, size) => this.codeWritten(paddr, size));
   }
 
@@ -196,23 +223,28 @@ export class JitEngine {
     writeCount(u32, SLOT.runBaseExecuted, this.runStartExecuted + budget);
     writeCount(u32, SLOT.runBaseRetired, this.runStartRetired + budget);
     this.calloutFaulted = this.calloutIdle = this.calloutTrapLoop = false;
-    let exit: number = EXIT.UNCHAINED;
+    let exit: number = EXIT.MONITOR;
     let exception: TrapSignal | null = null;
     let deviceTrap = false;
-    let cold = false;
     try {
-      while (exit === EXIT.UNCHAINED || exit === EXIT.JUMP_CACHE_MISS || exit === EXIT.HOT) {
+      exit = this.enterAt(s[SLOT.pc]);
+      this.stats.exits[exit]++;
+      while (exit === EXIT.COMPILE || exit === EXIT.HOT) {
         const pc = s[SLOT.pc];
-        if (exit === EXIT.HOT) this.tier2.promote(pc);
-        let slot = this.slotAt(pc);
-        if (slot < 0) { exit = EXIT.MONITOR; break; } // the monitor raises the fetch fault
-        if (!this.tc.linked(slot)) {
-          if (this.tc.warmUp(slot) <= this.options.compileThreshold) { cold = true; break; }
-          if (!this.compile(slot)) { exit = EXIT.MONITOR; break; }
-          slot = this.slotAt(pc); // compiling may have flushed the TC and renumbered slots
+        if (exit === EXIT.HOT) {
+          this.tier2.promote(pc);
+          exit = this.enterAt(pc);
+        } else {
+          let slot = this.slotAt(pc);
+          if (slot < 0) { exit = EXIT.MONITOR; break; } // the monitor raises the fetch fault
+          if (!this.tc.linked(slot)) {
+            if (!this.compile(slot)) { exit = EXIT.MONITOR; break; }
+            slot = this.slotAt(pc); // compiling may have flushed the TC and renumbered slots
+          }
+          // So that the interpreter (and indirect jumps) find it from now on.
+          this.jumpCache.set(pc, this.space.context, slot);
+          exit = this.tc.enter(this.vm, slot);
         }
-        if (exit === EXIT.JUMP_CACHE_MISS) this.jumpCache.set(pc, this.space.context, slot);
-        exit = this.tc.enter(slot);
         this.stats.exits[exit]++;
       }
     } catch (e) {
@@ -230,12 +262,84 @@ export class JitEngine {
     // one that left a device access to the monitor, for that instruction too.
     if (exception || exit === EXIT.ATTENTION || exit === EXIT.RECHECK) this.i32[SLOT.budget * 2] += this.i32[SLOT.refund * 2];
     if (deviceTrap) this.i32[SLOT.budget * 2] += this.i32[SLOT.refund * 2] + 1;
+    this.closeSpan();
     if (exit === EXIT.RECHECK) this.recheck();
     const executed = budget - this.i32[SLOT.budget * 2];
     const faulted = exception !== null || this.calloutFaulted;
     writeCount(u32, SLOT.executed, this.runStartExecuted + executed);
     writeCount(u32, SLOT.retired, this.runStartRetired + (faulted ? executed - 1 : executed));
-    return { exit, exception, executed, idle: this.calloutIdle, trapLoop: this.calloutTrapLoop, cold };
+    return { exit, exception, executed, idle: this.calloutIdle, trapLoop: this.calloutTrapLoop };
+  }
+
+  /** Runs the code at pc: its compiled fragment when there is one, else the fast interpreter. */
+  private enterAt(pc: bigint): number {
+    let paddr: number;
+    try {
+      paddr = this.space.fetchAddress(pc);
+    } catch (e) {
+      if (!(e instanceof TrapSignal)) throw e;
+      return EXIT.MONITOR; // the monitor's interpreter raises the fetch fault
+    }
+    const slot = paddr < 0 ? -1 : this.tc.existingSlot(this.space.codeClass, pc, paddr);
+    if (slot >= 0 && this.tc.linked(slot)) return this.tc.enter(this.vm, slot);
+    return this.tc.interpreter.enter(this.vm);
+  }
+
+  /**
+   * Closes the executor span a guest exception (or a device access left to the monitor)
+   * unwound without closing: its instructions go to its count (codegen/spans.ts).
+   */
+  private closeSpan(): void {
+    const i32 = this.i32;
+    const kind = i32[SLOT.span * 2];
+    if (kind === SPAN.None) return;
+    const slot = spanCountSlot(kind as SPAN.Interpreter | SPAN.Region);
+    const ran = i32[SLOT.span * 2 + 1] - i32[SLOT.budget * 2];
+    writeCount(this.u32, slot, readCount(this.u32, slot) + ran);
+    i32[SLOT.span * 2] = SPAN.None;
+  }
+
+  /** Instructions each executor ran since the hart's last reset. */
+  executorCounts(): ExecutorCounts {
+    const u32 = this.u32;
+    const fastInterpreter = readCount(u32, SLOT.interpInsns);
+    const tier2 = readCount(u32, SLOT.regionInsns);
+    const monitor = readCount(u32, SLOT.monitorInsns);
+    const tier1 = readCount(u32, SLOT.executed) - fastInterpreter - tier2 - monitor;
+    return { fastInterpreter, tier1, tier2, monitor };
+  }
+
+  /**
+   * The fast interpreter's fetch missed its TLB: fill the fetch TLB for pc (with
+   * translation off too: the interpreter needs the machine address either way). Non-zero:
+   * the monitor's interpreter must run the instruction (a fault, or not RAM). Never throws.
+   */
+  private fetchMiss(pc: bigint): number {
+    let gpa: number;
+    try {
+      gpa = this.space.fetchAddress(pc);
+    } catch (e) {
+      if (!(e instanceof TrapSignal)) throw e;
+      return 1;
+    }
+    if (gpa < 0) return 1;
+    const page = gpa - (gpa & 0xfff);
+    const machine = this.board.bus.ramOffset(page, 1);
+    if (machine < 0) return 1;
+    if (!this.space.paged) this.tlb.fillFetch(this.space.priv, pc, page, 0, machine);
+    return 0;
+  }
+
+  /** A system instruction the fast interpreter met: the monitor runs it, as a callout would. Non-zero: leave. */
+  private coldSystemInsn(raw: number, pc: bigint): number {
+    let insn = this.systemInsns.get(raw);
+    if (!insn) {
+      insn = decode(raw >>> 0);
+      this.systemInsns.set(raw, insn);
+    }
+    const cls = classifySensitive(insn)!;
+    this.coldSystem.set(cls, (this.coldSystem.get(cls) ?? 0) + 1);
+    return this.emulate(insn, pc, BigInt.asUintN(64, pc + BigInt(insn.len)));
   }
 
   /** In-TC code changed an interrupt enable (or the privilege level, or translation bits): let the monitor look. */
@@ -249,10 +353,18 @@ export class JitEngine {
   /** A sensitive instruction compiled as a callout: the monitor emulates it. Non-zero: leave. */
   private callout(id: number): number {
     const site = this.sites[id];
-    this.syncCountersForHelper();
     const m = this.stats.callouts;
     m.set(site.cls, (m.get(site.cls) ?? 0) + 1);
-    switch (this.monitor.emulate(site.insn, site.pc, site.nextPc)) {
+    return this.emulate(site.insn, site.pc, site.nextPc);
+  }
+
+  /**
+   * The monitor emulates the sensitive instruction at pc for generated code, which goes
+   * on unless this returns non-zero (then state.pc says where to continue).
+   */
+  private emulate(insn: Insn, pc: bigint, nextPc: bigint): number {
+    this.syncCountersForHelper();
+    switch (this.monitor.emulate(insn, pc, nextPc)) {
       case CalloutOutcome.Continue: {
         const hart = this.board.hart;
         // An enable that changed with nothing to deliver needs no exit (cli/sti).
@@ -260,12 +372,12 @@ export class JitEngine {
         if (!hart.stopRequested && !hart.interruptsDirty) {
           if (this.space.current) return 0;
           // sfence.vma of a data page (a page-table update): apply it and carry on.
-          if (this.space.onlyFencedElsewhere(site.pc)) {
+          if (this.space.onlyFencedElsewhere(pc)) {
             this.space.sync();
             return 0;
           }
         }
-        this.s[SLOT.pc] = site.nextPc;
+        this.s[SLOT.pc] = nextPc;
         return 1;
       }
       case CalloutOutcome.Leave: return 1;

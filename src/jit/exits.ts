@@ -1,26 +1,38 @@
-// Why a compiled fragment returned to the monitor. Every exit leaves the guest registers
-// and state.pc exact in linear memory.
+// Why generated code (a compiled fragment or the fast interpreter) returned to the
+// monitor. Every exit leaves the guest registers and state.pc exact in linear memory.
 export const EXIT = {
-  /** The slice's budget cannot cover the next unit; state.pc is its first instruction. */
+  /** The slice's budget is spent; state.pc is the next instruction. */
   BUDGET: 0,
-  /** A chained jump reached a slot with no code yet; state.pc is the target. */
-  UNCHAINED: 1,
-  /** An indirect jump's target was not in the jump cache; state.pc is the target. */
-  JUMP_CACHE_MISS: 2,
-  /** The instruction at state.pc is for the monitor (sensitive, illegal, atomic, ...). */
-  MONITOR: 3,
-  /** A helper asked for the monitor (device, code write, interrupt); state.pc is next. */
-  ATTENTION: 4,
+  /**
+   * The fast interpreter reached a block that has run often enough to compile (or that
+   * has compiled code the jump cache does not point to); state.pc is its first instruction.
+   */
+  COMPILE: 1,
+  /** The instruction at state.pc is for the monitor (trap-lowered sensitive, illegal, page-straddling, ...). */
+  MONITOR: 2,
+  /** A helper asked for the monitor (device, code write, interrupt, a callout that jumped); state.pc is next. */
+  ATTENTION: 3,
   /** A tier-1 unit became hot; state.pc is its first instruction (nothing executed). */
-  HOT: 5,
+  HOT: 4,
   /**
    * In-TC code changed state the monitor tracks (an interrupt enable, the privilege
    * level): it re-evaluates pending interrupts and translation; state.pc is next.
    */
-  RECHECK: 6,
+  RECHECK: 5,
 } as const;
 
-export const EXIT_NAMES = ['budget', 'unchained', 'jump-cache-miss', 'monitor', 'attention', 'hot', 'recheck'] as const;
+export const EXIT_NAMES = ['budget', 'compile', 'monitor', 'attention', 'hot', 'recheck'] as const;
+
+/**
+ * Table slots every translation-cache table starts with. The fast interpreter sits in
+ * INTERP_SLOT and in every slot with no code yet, so a chained jump to code not compiled
+ * goes on in the interpreter without leaving Wasm (it counts the entry towards compiling
+ * the target); INTERP_FINISH_SLOT runs what is left of a slice that a fragment's whole
+ * unit would overrun, without counting anything.
+ */
+export const INTERP_SLOT = 0;
+export const INTERP_FINISH_SLOT = 1;
+export const FIRST_FRAGMENT_SLOT = 2;
 
 /**
  * Or-ed into the size argument of the load and store helpers when the access's device

@@ -2,6 +2,7 @@
 // module), one function each, all sharing the guest's memory and the TC's table.
 import { compileRegion, compileTu, type HotCounter, type RegionProbe } from './codegen/compile.js';
 import type { ModuleContext } from './codegen/module-context.js';
+import { CCF_PARAMS } from './codegen/emitter.js';
 import { mulhuBody, signedMulhBody } from './codegen/wide-multiply.js';
 import type { Insn } from '../isa/insn.js';
 import type { Tu } from './tu.js';
@@ -40,7 +41,7 @@ export interface ModuleLinks {
 
 export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, links: ModuleLinks): BuiltModule {
   const mb = new ModuleBuilder();
-  const ccfType = mb.addType([], [I32]);
+  const ccfType = mb.addType(CCF_PARAMS, [I32]);
   const loadType = mb.addType([I64, I32], [I64]);
   const storeType = mb.addType([I64, I64, I32], []);
   const wideType = mb.addType([I64, I64], [I64]);

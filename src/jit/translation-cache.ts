@@ -1,16 +1,18 @@
 // The translation cache (TC). Compiled fragments live in one shared WebAssembly.Table;
 // a slot is the directory entry for one guest address (virtual, and the guest-physical
-// address it maps to) in one code class (src/jit/address-space.ts), and starts as a stub
-// that returns to the monitor. Linking is table.set: fragments chain through
-// slots, so re-pointing a slot re-routes every jump to it (invalidation, relinking).
-// Fragments are also kept by content key, so identical code in an identical context is
-// compiled once.
-import { EXIT } from './exits.js';
+// address it maps to) in one code class (src/jit/address-space.ts), and starts holding
+// the fast interpreter, so a jump to code not compiled yet goes on interpreted. Linking
+// is table.set: fragments chain through slots, so re-pointing a slot re-routes every jump
+// to it (invalidation, relinking). Fragments are also kept by content key, so identical
+// code in an identical context is compiled once.
+import { FIRST_FRAGMENT_SLOT, INTERP_FINISH_SLOT } from './exits.js';
+import type { InterpreterEntries } from './fast-interp/fast-interpreter.js';
+import { CCF_PARAMS } from './codegen/emitter.js';
 import { ModuleBuilder } from './wasm/module-builder.js';
 import { CodeBuilder } from './wasm/code-builder.js';
 import { I32 } from './wasm/types.js';
 
-type CcfFunction = () => number;
+type CcfFunction = (vm: number) => number;
 
 export interface FragmentEntry {
   readonly key: string;
@@ -50,18 +52,20 @@ const INITIAL_SLOTS = 8192;
  */
 export const MAX_INSTANCES_PER_TABLE = 1024;
 export const MAX_SLOTS_PER_TABLE = INITIAL_SLOTS;
+/** Slots one compilation may still allocate after the TC said it was not full (a batch's units and their jump targets). */
+const SLOT_HEADROOM = 1024;
 
 export class TranslationCache {
   /** The current table; flush() replaces it. */
   table: WebAssembly.Table;
   /** Modules instantiated against the current table (see MAX_INSTANCES_PER_TABLE). */
   instancesOnTable = 0;
-  private readonly stub: CcfFunction;
+  /** What empty slots hold: the fast interpreter of the current table. */
+  private stub!: CcfFunction;
   /** Slots by code class, virtual address and guest-physical address. */
   private readonly slotByAddress = new Map<number, Map<bigint, number | Map<number, number>>>();
+  /** By slot number; the interpreter's own slots hold placeholders. */
   private readonly slots: SlotInfo[] = [];
-  /** Entries of each slot while it had no code (compileThreshold). */
-  private heat = new Uint16Array(INITIAL_SLOTS);
   private readonly fragments = new Map<string, FragmentEntry>();
   private readonly byPage = new Map<number, Set<FragmentEntry>>();
   /** Counters for --stats. */
@@ -71,21 +75,48 @@ export class TranslationCache {
   hits = 0;
 
   /**
-   * Runs the fragment in a slot. One Wasm function makes every entry from the monitor:
-   * calling table.get(slot)() instead would make that JS call site megamorphic (a
-   * different function each time), which V8 serves with its slow generic JS-to-Wasm
-   * wrapper (bench/sensitive: a third of a syscall round trip went there).
+   * Runs the code in a slot for the VM at `vm`. One Wasm function makes every entry from
+   * the monitor: calling table.get(slot)() instead would make that JS call site
+   * megamorphic (a different function each time), which V8 serves with its slow generic
+   * JS-to-Wasm wrapper (bench/sensitive: a third of a syscall round trip went there).
    */
-  enter: (slot: number) => number;
+  enter!: (vm: number, slot: number) => number;
+  /** The fast interpreter instantiated against the current table. */
+  interpreter!: InterpreterEntries;
 
-  constructor(readonly maxFragments: number) {
-    this.stub = makeStub();
+  /** `interpreterFor` instantiates the fast interpreter against a new table. */
+  constructor(readonly maxFragments: number, private readonly interpreterFor: (table: WebAssembly.Table) => InterpreterEntries) {
     this.table = this.newTable();
-    this.enter = makeEntry(this.table);
   }
 
+  /**
+   * A table of INITIAL_SLOTS slots, every one holding the fast interpreter except its
+   * finishing entry's. The interpreter imports the table it tail-calls through, so it is
+   * instantiated against the empty table, which then grows once, filled with it (no
+   * other instance imports the table yet, so growing it costs nothing extra).
+   */
   private newTable(): WebAssembly.Table {
-    return new WebAssembly.Table({ element: 'anyfunc', initial: INITIAL_SLOTS }, this.stub);
+    const table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
+    this.interpreter = this.interpreterFor(table);
+    this.stub = this.interpreter.enter;
+    table.grow(INITIAL_SLOTS, this.stub);
+    table.set(INTERP_FINISH_SLOT, this.interpreter.finish);
+    this.enter = makeEntry(table);
+    this.resetSlots();
+    return table;
+  }
+
+  private resetSlots(): void {
+    this.slots.length = 0;
+    for (let i = 0; i < FIRST_FRAGMENT_SLOT; i++) this.slots.push({ codeClass: -1, pc: -1n, paddr: -1, fragment: null });
+  }
+
+  /** The slot of `pc` at `paddr` in `codeClass` if one exists (allocates nothing), else -1. */
+  existingSlot(codeClass: number, pc: bigint, paddr: number): number {
+    const found = this.slotByAddress.get(codeClass)?.get(pc);
+    if (found === undefined) return -1;
+    if (typeof found === 'number') return this.slots[found].paddr === paddr ? found : -1;
+    return found.get(paddr) ?? -1;
   }
 
   get liveFragments(): number {
@@ -117,22 +148,12 @@ export class TranslationCache {
 
   private newSlot(codeClass: number, pc: bigint, paddr: number, byPaddr: Map<number, number> | null): number {
     const slot = this.slots.length;
+    // Not expected (full asks for a flush with SLOT_HEADROOM slots to spare); growing a
+    // table that many instances import costs V8 a copy per instance.
     if (slot >= this.table.length) this.table.grow(this.table.length, this.stub);
     this.slots.push({ codeClass, pc, paddr, fragment: null });
     byPaddr?.set(paddr, slot);
     return slot;
-  }
-
-  /** Counts an entry of a slot with no code yet; returns how many there have been. */
-  warmUp(slot: number): number {
-    if (slot >= this.heat.length) {
-      const grown = new Uint16Array(Math.max(this.heat.length * 2, slot + 1));
-      grown.set(this.heat);
-      this.heat = grown;
-    }
-    const h = this.heat[slot];
-    if (h < 0xffff) this.heat[slot] = h + 1;
-    return h + 1;
   }
 
   linked(slot: number): FragmentEntry | null {
@@ -216,7 +237,7 @@ export class TranslationCache {
    */
   get full(): boolean {
     return this.fragments.size >= this.maxFragments || this.instancesOnTable >= MAX_INSTANCES_PER_TABLE ||
-      this.slots.length >= MAX_SLOTS_PER_TABLE;
+      this.slots.length >= MAX_SLOTS_PER_TABLE - SLOT_HEADROOM;
   }
 
   /**
@@ -225,10 +246,7 @@ export class TranslationCache {
    */
   flush(): void {
     this.table = this.newTable();
-    this.enter = makeEntry(this.table);
     this.instancesOnTable = 0;
-    this.heat.fill(0);
-    this.slots.length = 0;
     this.slotByAddress.clear();
     this.fragments.clear();
     this.byPage.clear();
@@ -237,23 +255,13 @@ export class TranslationCache {
 
 }
 
-function makeEntry(table: WebAssembly.Table): (slot: number) => number {
+function makeEntry(table: WebAssembly.Table): (vm: number, slot: number) => number {
   const mb = new ModuleBuilder();
-  const ccf = mb.addType([], [I32]);
-  const type = mb.addType([I32], [I32]);
+  const ccf = mb.addType(CCF_PARAMS, [I32]);
+  const type = mb.addType([I32, I32], [I32]);
   mb.importTable('env', 'table', 0);
-  const body = new CodeBuilder([I32]).localGet(0).returnCallIndirect(ccf).finish();
+  const body = new CodeBuilder([I32, I32]).localGet(0).localGet(1).returnCallIndirect(ccf).finish();
   mb.exportFunction('enter', mb.addFunction(type, body));
   const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.toBytes() as Uint8Array<ArrayBuffer>), { env: { table } });
-  return instance.exports.enter as (slot: number) => number;
-}
-
-/** The function every empty slot holds: "no code here yet". */
-function makeStub(): CcfFunction {
-  const mb = new ModuleBuilder();
-  const type = mb.addType([], [I32]);
-  const body = new CodeBuilder([]).i32Const(EXIT.UNCHAINED).finish();
-  mb.exportFunction('stub', mb.addFunction(type, body));
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.toBytes() as Uint8Array<ArrayBuffer>), {});
-  return instance.exports.stub as CcfFunction;
+  return instance.exports.enter as (vm: number, slot: number) => number;
 }

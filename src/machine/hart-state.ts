@@ -39,6 +39,17 @@ export const SLOT = {
   runBaseRetired: 68,
   // Deterministic clock: mtime = executed / 10 + mtimeOffset (src/machine/clock.ts).
   mtimeOffset: 69,
+  // The fast interpreter writes results for x0 here, so it never needs to test rd (x0
+  // itself is never written and always reads 0).
+  sink: 70,
+  // Instructions run by the fast interpreter and by tier-2 regions (i64, for --stats);
+  // span: the executor span open now, kind (low i32) and budget at its start (high i32)
+  // (src/jit/codegen/spans.ts).
+  interpInsns: 71,
+  regionInsns: 72,
+  span: 73,
+  // Instructions the monitor's interpreter ran for the JIT (trapped, illegal, faulting ones).
+  monitorInsns: 74,
   // PMP WARL storage: pmpcfg0..15 (only even ones exist on RV64), pmpaddr0..63
   pmpcfg: 80,
   pmpaddr: 96,

@@ -23,7 +23,8 @@ export interface SupervisorCallHandler {
 
 export class Hart {
   readonly state: BigUint64Array;
-  private readonly words: Uint32Array;
+  /** The state block as 32-bit words, for counts read and written without BigInt (readCount, writeCount). */
+  readonly stateWords: Uint32Array;
   /** Set when something may have made an interrupt pending or enabled; cleared by the engine after it checks. */
   interruptsDirty = true;
   /** Set when the run loop must regain control at the next instruction boundary (guest exit, HTIF, device). */
@@ -52,7 +53,7 @@ export class Hart {
 
   constructor(memory: WebAssembly.Memory) {
     this.state = new BigUint64Array(memory.buffer, STATE_OFFSET, STATE_SLOTS);
-    this.words = new Uint32Array(memory.buffer, STATE_OFFSET, STATE_SLOTS * 2);
+    this.stateWords = new Uint32Array(memory.buffer, STATE_OFFSET, STATE_SLOTS * 2);
     this.reset(0n);
   }
 
@@ -158,5 +159,5 @@ export class Hart {
 
   get executed(): bigint { return this.state[SLOT.executed]; }
   /** The same, as a number read without allocating a BigInt (for the monitor's loops). */
-  get executedCount(): number { return readCount(this.words, SLOT.executed); }
+  get executedCount(): number { return readCount(this.stateWords, SLOT.executed); }
 }

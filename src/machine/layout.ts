@@ -20,6 +20,13 @@ export const HOT_COUNTERS = 65536;
 export const PT_WRITE_LOG_OFFSET = 0x6_0000;
 export const PT_WRITE_LOG_ENTRIES = 1024;
 /**
+ * The fast interpreter's heat counters (i32 each), indexed by a hash of the guest pc of
+ * a block it entered: when one reaches the compile threshold the block is compiled.
+ */
+export const HEAT_OFFSET = 0x7_0000;
+export const HEAT_BITS = 14;
+export const HEAT_ENTRIES = 1 << HEAT_BITS;
+/**
  * The software TLB (src/mmu/tlb.ts): one table per privilege level (U, S, M) and access
  * kind (fetch, load, store).
  */
@@ -27,6 +34,15 @@ export const TLB_OFFSET = 0x10_0000;
 export const TLB_MAX_ENTRIES = 4096;
 export const TLB_ENTRY_BYTES = 16;
 export const TLB_TABLES = 9;
+/**
+ * The fast interpreter's decoded-instruction cache (src/jit/fast-interp/decode-cache.ts),
+ * keyed by the instruction's bits: decoding depends on nothing else, so every VM and
+ * every address can share it.
+ */
+export const DECODE_CACHE_OFFSET = 0x20_0000;
+export const DECODE_CACHE_BITS = 16;
+export const DECODE_CACHE_ENTRIES = 1 << DECODE_CACHE_BITS;
+export const DECODE_CACHE_ENTRY_BYTES = 16;
 /** Byte offset where machine frames start: guest RAM's, then the monitor's own (G-stage tables). */
 export const RAM_OFFSET = 16 * 1024 * 1024;
 /** Guest-physical base of DRAM on the virt board. */
@@ -49,7 +65,9 @@ const REGIONS: [string, number, number][] = [
   ['jump cache', JUMP_CACHE_OFFSET, JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY_BYTES],
   ['hot counters', HOT_COUNTERS_OFFSET, HOT_COUNTERS * 4],
   ['page-table write log', PT_WRITE_LOG_OFFSET, 8 + PT_WRITE_LOG_ENTRIES * 4],
+  ['heat counters', HEAT_OFFSET, HEAT_ENTRIES * 4],
   ['TLB', TLB_OFFSET, TLB_TABLES * TLB_MAX_ENTRIES * TLB_ENTRY_BYTES],
+  ['decode cache', DECODE_CACHE_OFFSET, DECODE_CACHE_ENTRIES * DECODE_CACHE_ENTRY_BYTES],
   ['RAM', RAM_OFFSET, 1],
 ];
 for (let i = 1; i < REGIONS.length; i++) {

@@ -7,8 +7,12 @@
 // must not be accessed directly (devices, and for stores: pages holding translated code,
 // write-protected guest page tables, the HTIF mailbox) are simply never entered.
 //
-// Fetch entries hold the guest-physical page instead of an addend: the monitor finds
-// code by guest-physical address (src/jit), and reads them from TypeScript.
+// Fetch entries hold two 32-bit words instead of an addend: the low one is the machine
+// addend for the fast interpreter's fetches (machine address = low 32 bits of vaddr +
+// addend, wrapped), the high one the guest-physical page number, since the monitor finds
+// code by guest-physical address (src/jit). Unlike loads and stores, fetches fill them
+// with translation off too (the interpreter needs the machine address either way); the
+// regime change that turns translation on or off flushes them all.
 //
 // Tables per privilege mean a trap or xRET needs no flush: code compiled for a privilege
 // level uses that level's tables. The owner flushes everything when the translation
@@ -121,9 +125,14 @@ export class Tlb {
     if (leafLevel > 0) this.noteSuperpage(vaddr, leafLevel);
   }
 
-  /** Enters a page for fetches at `priv`: `vaddr`'s page is guest-physical page `guestPage`. */
-  fillFetch(priv: number, vaddr: bigint, guestPage: number, leafLevel: number): void {
-    this.set(priv, TlbKind.Fetch, vaddr & PAGE_MASK, BigInt(guestPage));
+  /**
+   * Enters a page for fetches at `priv`: `vaddr`'s page is the guest-physical page at
+   * `guestPage` (an address), backed by the machine page at byte offset `machinePage`.
+   */
+  fillFetch(priv: number, vaddr: bigint, guestPage: number, leafLevel: number, machinePage: number): void {
+    const vpage = vaddr & PAGE_MASK;
+    const addend = (machinePage - Number(vpage & 0xffff_f000n)) >>> 0;
+    this.set(priv, TlbKind.Fetch, vpage, (BigInt(Math.floor(guestPage / 4096)) << 32n) | BigInt(addend));
     if (leafLevel > 0) this.noteSuperpage(vaddr, leafLevel);
   }
 
@@ -140,7 +149,7 @@ export class Tlb {
     const index = Number((vaddr >> 12n) & BigInt(this.mask));
     const word = this.table(priv, TlbKind.Fetch) * this.tableWords + 2 * index;
     if (this.words[word] !== (vaddr & PAGE_MASK)) return -1;
-    return Number(this.words[word + 1]) + Number(vaddr & 0xfffn);
+    return Number(this.words[word + 1] >> 32n) * 4096 + Number(vaddr & 0xfffn);
   }
 
   private set(priv: number, kind: TlbKind, tag: bigint, value: bigint): void {

@@ -1,9 +1,9 @@
-// Runs the guest on compiled code, with the reference interpreter as the monitor's
-// emulator for whatever compiled code leaves to it: sensitive instructions (trap and
-// emulate), instructions at a fetch fault, and the last few instructions of a slice
-// that a whole unit would overrun (so instruction counts stay exact).
+// Runs the guest on the JIT's generated code (the fast interpreter and compiled
+// fragments), with the reference interpreter as the monitor's emulator for the single
+// instructions they leave to it: sensitive instructions lowered as traps, instructions at
+// a fetch fault, illegal words and page-straddling instructions.
 import type { Board } from '../machine/board.js';
-import { SLOT } from '../machine/hart-state.js';
+import { readCount, SLOT, writeCount } from '../machine/hart-state.js';
 import { EXIT } from '../jit/exits.js';
 import type { JitEngine } from '../jit/engine.js';
 import { StopReason, type Interpreter } from '../interp/interpreter.js';
@@ -27,17 +27,14 @@ export class JitExecutor {
         continue;
       }
       if (r.trapLoop) return StopReason.TrapLoop;
-      if (r.cold) {
-        const reason = this.interp.run(end - hart.executedCount, true);
-        if (reason !== StopReason.Limit) return reason;
-        continue;
-      }
       if (r.idle) return StopReason.Idle;
-      if (r.exit === EXIT.BUDGET) return this.interp.run(end - hart.executedCount);
       if (hart.executedCount >= end) return StopReason.Limit;
       if (r.exit === EXIT.MONITOR) {
         this.jit.noteMonitorExit();
+        const before = hart.executedCount;
         const reason = this.interp.run(1);
+        const words = hart.stateWords;
+        writeCount(words, SLOT.monitorInsns, readCount(words, SLOT.monitorInsns) + hart.executedCount - before);
         if (reason !== StopReason.Limit) return reason;
       }
       // EXIT.ATTENTION, EXIT.RECHECK: the loop head serves interrupts and stop requests.

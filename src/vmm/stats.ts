@@ -20,6 +20,10 @@ export function exceptionName(cause: number): string {
 }
 
 export interface JitRunStats {
+  /** Instructions each executor ran: the fast interpreter, tier-1 fragments, tier-2 regions, the monitor's interpreter. */
+  executors: { fastInterpreter: number; tier1: number; tier2: number; monitor: number };
+  /** The fast interpreter: sensitive instructions the monitor executed for it, by class; decode-cache fills. */
+  fastInterpreter: { system: Record<string, number>; decodeFills: number };
   translations: number;
   liveFragments: number;
   modules: number;
@@ -33,7 +37,7 @@ export interface JitRunStats {
   /** Whole jump-cache flushes (sfence.vma of everything; a TC flush). */
   jumpCacheFlushes: number;
   exits: Record<string, number>;
-  /** Instructions compiled code left to the monitor (trapped and emulated), by sensitive class. */
+  /** Instructions generated code left to the monitor's interpreter (trapped and emulated), by sensitive class or reason. */
   monitorExits: Record<string, number>;
   /** The lowering policy of sensitive instructions, as --sensitive would write it. */
   sensitivePolicy: string;
@@ -76,6 +80,8 @@ export function collectStats(vm: VirtualMachine): RunStats {
   return {
     engine: jit ? 'jit' : 'interp',
     jit: jit ? {
+      executors: jit.executorCounts(),
+      fastInterpreter: { system: Object.fromEntries(jit.coldSystem), decodeFills: jit.decodeCache.fills },
       translations: jit.stats.translations,
       liveFragments: jit.tc.liveFragments,
       modules: jit.stats.modules,
@@ -141,6 +147,12 @@ export function formatStats(st: RunStats): string {
   if (st.sbi) list('SBI calls (monitor)', st.sbi);
   const j = st.jit;
   if (j) {
+    const e = j.executors;
+    const share = (n: number) => `${n} (${(100 * n / Math.max(1, st.instructions.executed)).toFixed(1)}%)`;
+    lines.push(`executors            fast interpreter ${share(e.fastInterpreter)}, tier 1 ${share(e.tier1)}, ` +
+      `tier 2 ${share(e.tier2)}, monitor ${share(e.monitor)}`);
+    list('cold system insns', j.fastInterpreter.system);
+    lines.push(`decode cache         ${j.fastInterpreter.decodeFills} fills`);
     lines.push(`translations         ${j.translations} units in ${j.modules} modules, ${j.liveFragments} live, ${j.bytesEmitted} bytes of Wasm`);
     lines.push(`compile time         ${j.compileMillis.toFixed(1)} ms compile, ${j.instantiateMillis.toFixed(1)} ms instantiate`);
     lines.push(`TC                   ${j.tcLookups} lookups, ${j.tcHits} hits, ${j.tcMisses} misses, ${j.invalidations} invalidations, ${j.flushes} flushes`);

@@ -90,7 +90,11 @@ describe('rvwasm CLI', () => {
     expect(st.engine).toBe('jit');
     expect(st.jit.translations).toBeGreaterThan(10);
     expect(st.jit.chainedExits).toBeGreaterThan(1000);
-    expect(st.jit.exits.unchained).toBeGreaterThan(0);
+    expect(st.jit.exits.compile).toBeGreaterThan(0);
+    const e = st.jit.executors;
+    expect(e.fastInterpreter).toBeGreaterThan(0);
+    expect(e.tier1 + e.tier2).toBeGreaterThan(1_000_000);
+    expect(e.fastInterpreter + e.tier1 + e.tier2 + e.monitor).toBe(st.instructions.executed);
     expect(st.jit.tcMisses).toBe(st.jit.tcLookups - st.jit.tcHits);
     const trapped = Object.values(st.jit.monitorExits as Record<string, number>).reduce((x, y) => x + y, 0);
     expect(trapped).toBe(st.jit.exits.monitor);

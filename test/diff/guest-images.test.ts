@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Machine, type MachineOptions } from '../../src/api/index.js';
 import { parseElf } from '../../src/machine/elf.js';
+import { MAX_COMPILE_THRESHOLD } from '../../src/jit/engine.js';
 import { BUILD, elfFiles, MAX_INSNS } from '../helpers/guest-images.js';
 
 const MEMORY_MIB = 32;
@@ -33,6 +34,9 @@ const CONFIGURATIONS: Record<string, MachineOptions> = {
   'ept-scattered': { mmu: 'ept', frames: 'scattered', jit: { tlbEntries: 4 } },
   // Cold code interpreted a few times first, then compiled: the two engines take turns.
   'warm-up': { jit: { compileThreshold: 3 } },
+  // The fast interpreter alone (nothing is ever compiled), under each MMU mode.
+  'fast-interp': { jit: { compileThreshold: MAX_COMPILE_THRESHOLD } },
+  'fast-interp-ept': { mmu: 'ept', frames: 'scattered', jit: { tlbEntries: 4, compileThreshold: MAX_COMPILE_THRESHOLD } },
 };
 
 function finalState(path: string, options: MachineOptions) {
@@ -75,7 +79,7 @@ function interpState(path: string) {
   return state;
 }
 
-const seen = { promotions: 0, trapped: 0, callouts: 0, adapted: 0, hiddenFaults: 0, tracingFaults: 0, nestedWalks: 0 };
+const seen = { interpreted: 0, promotions: 0, trapped: 0, callouts: 0, adapted: 0, hiddenFaults: 0, tracingFaults: 0, nestedWalks: 0 };
 
 describe('guest images: the jit under every lowering and MMU mode ends in the interpreter\'s state', () => {
   it('has images', () => { expect(images.length).toBeGreaterThan(20); });
@@ -89,6 +93,10 @@ describe('guest images: the jit under every lowering and MMU mode ends in the in
         const { state, jit } = finalState(path, options);
         expect(state).toEqual(interpState(path));
         seen.promotions += jit!.tier2.promotions;
+        if (lowering.startsWith('fast-interp')) {
+          expect(jit!.translations).toBe(0);
+          seen.interpreted += jit!.executors.fastInterpreter;
+        }
         const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
         if (lowering === 'trap') seen.trapped += sum(jit!.monitorExits);
         if (lowering === 'callout') seen.callouts += sum(jit!.callouts);
@@ -101,7 +109,8 @@ describe('guest images: the jit under every lowering and MMU mode ends in the in
       });
     }
   }
-  it('exercised tier 2, traps, callouts, adaptation and both MMU modes', () => {
+  it('exercised the fast interpreter, tier 2, traps, callouts, adaptation and both MMU modes', () => {
+    expect(seen.interpreted).toBeGreaterThan(10_000_000);
     expect(seen.promotions).toBeGreaterThan(20);
     expect(seen.trapped).toBeGreaterThan(1000);
     expect(seen.callouts).toBeGreaterThan(1000);

@@ -45,13 +45,13 @@ describe('TLB', () => {
 
   it('keeps tables per privilege and kind, and drops one page on a page flush', () => {
     const tlb = new Tlb(memory(), 16);
-    tlb.fillFetch(PRIV.S, 0x1234n, RAM + 0x5000, 0);
-    tlb.fillFetch(PRIV.S, 0x11_2000n, RAM + 0x6000, 0); // same index (16 entries), another page
-    tlb.fillFetch(PRIV.U, 0x2000n, RAM + 0x7000, 0);
+    tlb.fillFetch(PRIV.S, 0x1234n, RAM + 0x5000, 0, 0x100_0000);
+    tlb.fillFetch(PRIV.S, 0x11_2000n, RAM + 0x6000, 0, 0x100_0000); // same index (16 entries), another page
+    tlb.fillFetch(PRIV.U, 0x2000n, RAM + 0x7000, 0, 0x100_0000);
     expect(tlb.lookupFetch(PRIV.S, 0x11_2abcn)).toBe(RAM + 0x6abc);
     expect(tlb.lookupFetch(PRIV.U, 0x2010n)).toBe(RAM + 0x7010);
     expect(tlb.lookupFetch(PRIV.S, 0x2010n)).toBe(-1); // another privilege's table
-    tlb.fillFetch(PRIV.S, 0x3000n, RAM + 0x8000, 0);
+    tlb.fillFetch(PRIV.S, 0x3000n, RAM + 0x8000, 0, 0x100_0000);
     tlb.flushPage(0x3abcn);
     expect(tlb.lookupFetch(PRIV.S, 0x3000n)).toBe(-1);
     expect(tlb.lookupFetch(PRIV.U, 0x2000n)).toBe(RAM + 0x7000);
@@ -60,8 +60,8 @@ describe('TLB', () => {
 
   it('flushes everything when a page flush hits a cached superpage', () => {
     const tlb = new Tlb(memory(), 16);
-    tlb.fillFetch(PRIV.S, 0x20_0000n, RAM, 1); // a slice of the megapage at 2 MiB
-    tlb.fillFetch(PRIV.S, 0x1000n, RAM + 0x9000, 0);
+    tlb.fillFetch(PRIV.S, 0x20_0000n, RAM, 1, 0x100_0000); // a slice of the megapage at 2 MiB
+    tlb.fillFetch(PRIV.S, 0x1000n, RAM + 0x9000, 0, 0x100_0000);
     tlb.flushPage(0x5000n); // outside the megapage: one page only
     expect(tlb.lookupFetch(PRIV.S, 0x1000n)).toBe(RAM + 0x9000);
     tlb.flushPage(0x3f_f000n); // inside it: all of its slices must go

@@ -1,81 +1,79 @@
 // Integer computation: RV64I register/immediate operations and the M extension, on i64
-// values in Wasm locals. Division follows RISC-V (no traps): x/0 = -1, x%0 = x, and the
-// signed overflow case returns the dividend (Wasm's rem_s already returns 0 there).
-import type { Insn } from '../../isa/insn.js';
+// values. Division follows RISC-V (no traps): x/0 = -1, x%0 = x, and the signed overflow
+// case returns the dividend (Wasm's rem_s already returns 0 there). One home for these
+// semantics: compiled units and the fast interpreter both emit them (codegen/emitter.ts).
 import { Op } from '../../isa/opcodes.js';
 import { I64 } from '../wasm/types.js';
-import type { Fragment } from './fragment.js';
+import type { Emitter } from './emitter.js';
 
 const MIN64 = -(1n << 63n);
 
-/** Emits `insn` if it is a computation; returns false otherwise. */
-export function emitAlu(f: Fragment, insn: Insn, pc: bigint): boolean {
-  const { op, rd, rs1, rs2 } = insn;
-  const c = f.c;
-  const imm = BigInt(insn.imm);
+/** Emits the computation `op` with e's operands; returns false when `op` is not one. */
+export function emitAlu(e: Emitter, op: Op): boolean {
+  const c = e.c;
   if (!isAlu(op)) return false;
-  if (rd === 0) return true; // no side effects: results written to x0 are simply not computed
+  if (e.rdIsZero) return true; // no side effects: results written to x0 are simply not computed
   switch (op) {
-    case Op.LUI: c.i64Const(imm); break;
-    case Op.AUIPC: c.i64Const(BigInt.asIntN(64, pc + imm)); break;
-    case Op.ADDI: f.get(rs1); if (imm !== 0n) c.i64Const(imm).i64Add(); break; // mv is addi rd, rs, 0
-    case Op.SLTI: f.get(rs1); c.i64Const(imm).i64LtS().i64ExtendI32U(); break;
-    case Op.SLTIU: f.get(rs1); c.i64Const(imm).i64LtU().i64ExtendI32U(); break;
-    case Op.XORI: f.get(rs1); c.i64Const(imm).i64Xor(); break;
-    case Op.ORI: f.get(rs1); c.i64Const(imm).i64Or(); break;
-    case Op.ANDI: f.get(rs1); c.i64Const(imm).i64And(); break;
-    case Op.SLLI: f.get(rs1); c.i64Const(imm).i64Shl(); break;
-    case Op.SRLI: f.get(rs1); c.i64Const(imm).i64ShrU(); break;
-    case Op.SRAI: f.get(rs1); c.i64Const(imm).i64ShrS(); break;
-    case Op.ADDIW: f.get(rs1); c.i64Const(imm).i64Add().i64Extend32S(); break;
-    case Op.SLLIW: f.get(rs1); c.i32WrapI64().i32Const(insn.imm).i32Shl().i64ExtendI32S(); break;
-    case Op.SRLIW: f.get(rs1); c.i32WrapI64().i32Const(insn.imm).i32ShrU().i64ExtendI32S(); break;
-    case Op.SRAIW: f.get(rs1); c.i32WrapI64().i32Const(insn.imm).i32ShrS().i64ExtendI32S(); break;
-    case Op.ADD: f.get(rs1); f.get(rs2); c.i64Add(); break;
-    case Op.SUB: f.get(rs1); f.get(rs2); c.i64Sub(); break;
-    case Op.SLL: f.get(rs1); f.get(rs2); c.i64Shl(); break;
-    case Op.SLT: f.get(rs1); f.get(rs2); c.i64LtS().i64ExtendI32U(); break;
-    case Op.SLTU: f.get(rs1); f.get(rs2); c.i64LtU().i64ExtendI32U(); break;
-    case Op.XOR: f.get(rs1); f.get(rs2); c.i64Xor(); break;
-    case Op.SRL: f.get(rs1); f.get(rs2); c.i64ShrU(); break;
-    case Op.SRA: f.get(rs1); f.get(rs2); c.i64ShrS(); break;
-    case Op.OR: f.get(rs1); f.get(rs2); c.i64Or(); break;
-    case Op.AND: f.get(rs1); f.get(rs2); c.i64And(); break;
-    case Op.ADDW: f.get(rs1); f.get(rs2); c.i64Add().i64Extend32S(); break;
-    case Op.SUBW: f.get(rs1); f.get(rs2); c.i64Sub().i64Extend32S(); break;
-    case Op.SLLW: word2(f, rs1, rs2); c.i32Shl().i64ExtendI32S(); break;
-    case Op.SRLW: word2(f, rs1, rs2); c.i32ShrU().i64ExtendI32S(); break;
-    case Op.SRAW: word2(f, rs1, rs2); c.i32ShrS().i64ExtendI32S(); break;
-    case Op.MUL: f.get(rs1); f.get(rs2); c.i64Mul(); break;
-    case Op.MULW: f.get(rs1); f.get(rs2); c.i64Mul().i64Extend32S(); break;
-    case Op.MULH: f.get(rs1); f.get(rs2); c.call(f.ctx.mulhFn); break;
-    case Op.MULHU: f.get(rs1); f.get(rs2); c.call(f.ctx.mulhuFn); break;
-    case Op.MULHSU: f.get(rs1); f.get(rs2); c.call(f.ctx.mulhsuFn); break;
-    case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU: divide64(f, op, rs1, rs2); break;
-    case Op.DIVW: case Op.DIVUW: case Op.REMW: case Op.REMUW: divide32(f, op, rs1, rs2); break;
+    case Op.LUI: e.imm64(); break;
+    case Op.AUIPC: e.pc64(); e.imm64(); c.i64Add(); break;
+    case Op.ADDI: e.rs1(); if (e.knownImm !== 0) { e.imm64(); c.i64Add(); } break; // mv is addi rd, rs, 0
+    case Op.SLTI: e.rs1(); e.imm64(); c.i64LtS().i64ExtendI32U(); break;
+    case Op.SLTIU: e.rs1(); e.imm64(); c.i64LtU().i64ExtendI32U(); break;
+    case Op.XORI: e.rs1(); e.imm64(); c.i64Xor(); break;
+    case Op.ORI: e.rs1(); e.imm64(); c.i64Or(); break;
+    case Op.ANDI: e.rs1(); e.imm64(); c.i64And(); break;
+    case Op.SLLI: e.rs1(); e.imm64(); c.i64Shl(); break;
+    case Op.SRLI: e.rs1(); e.imm64(); c.i64ShrU(); break;
+    case Op.SRAI: e.rs1(); e.imm64(); c.i64ShrS(); break;
+    case Op.ADDIW: e.rs1(); e.imm64(); c.i64Add().i64Extend32S(); break;
+    case Op.SLLIW: e.rs1(); c.i32WrapI64(); e.imm32(); c.i32Shl().i64ExtendI32S(); break;
+    case Op.SRLIW: e.rs1(); c.i32WrapI64(); e.imm32(); c.i32ShrU().i64ExtendI32S(); break;
+    case Op.SRAIW: e.rs1(); c.i32WrapI64(); e.imm32(); c.i32ShrS().i64ExtendI32S(); break;
+    case Op.ADD: e.rs1(); e.rs2(); c.i64Add(); break;
+    case Op.SUB: e.rs1(); e.rs2(); c.i64Sub(); break;
+    case Op.SLL: e.rs1(); e.rs2(); c.i64Shl(); break;
+    case Op.SLT: e.rs1(); e.rs2(); c.i64LtS().i64ExtendI32U(); break;
+    case Op.SLTU: e.rs1(); e.rs2(); c.i64LtU().i64ExtendI32U(); break;
+    case Op.XOR: e.rs1(); e.rs2(); c.i64Xor(); break;
+    case Op.SRL: e.rs1(); e.rs2(); c.i64ShrU(); break;
+    case Op.SRA: e.rs1(); e.rs2(); c.i64ShrS(); break;
+    case Op.OR: e.rs1(); e.rs2(); c.i64Or(); break;
+    case Op.AND: e.rs1(); e.rs2(); c.i64And(); break;
+    case Op.ADDW: e.rs1(); e.rs2(); c.i64Add().i64Extend32S(); break;
+    case Op.SUBW: e.rs1(); e.rs2(); c.i64Sub().i64Extend32S(); break;
+    case Op.SLLW: word2(e); c.i32Shl().i64ExtendI32S(); break;
+    case Op.SRLW: word2(e); c.i32ShrU().i64ExtendI32S(); break;
+    case Op.SRAW: word2(e); c.i32ShrS().i64ExtendI32S(); break;
+    case Op.MUL: e.rs1(); e.rs2(); c.i64Mul(); break;
+    case Op.MULW: e.rs1(); e.rs2(); c.i64Mul().i64Extend32S(); break;
+    case Op.MULH: e.rs1(); e.rs2(); c.call(e.ctx.mulhFn); break;
+    case Op.MULHU: e.rs1(); e.rs2(); c.call(e.ctx.mulhuFn); break;
+    case Op.MULHSU: e.rs1(); e.rs2(); c.call(e.ctx.mulhsuFn); break;
+    case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU: divide64(e, op); break;
+    case Op.DIVW: case Op.DIVUW: case Op.REMW: case Op.REMUW: divide32(e, op); break;
     default: throw new Error(`emitAlu: unhandled ${Op[op]}`);
   }
-  f.set(rd);
+  e.setRd();
   return true;
 }
 
-function isAlu(op: Op): boolean {
+export function isAlu(op: Op): boolean {
   return op === Op.LUI || op === Op.AUIPC || (op >= Op.ADDI && op <= Op.SRAW) || (op >= Op.MUL && op <= Op.REMUW);
 }
 
-function word2(f: Fragment, rs1: number, rs2: number): void {
-  f.get(rs1);
-  f.c.i32WrapI64();
-  f.get(rs2);
-  f.c.i32WrapI64();
+function word2(e: Emitter): void {
+  e.rs1();
+  e.c.i32WrapI64();
+  e.rs2();
+  e.c.i32WrapI64();
 }
 
 /** 64-bit division and remainder with RISC-V's results for x/0 and MIN/-1. */
-function divide64(f: Fragment, op: Op, rs1: number, rs2: number): void {
-  const c = f.c;
-  const a = f.t64a, b = f.t64b;
-  f.get(rs1); c.localSet(a);
-  f.get(rs2); c.localSet(b);
+function divide64(e: Emitter, op: Op): void {
+  const c = e.c;
+  const a = e.t64a, b = e.t64b;
+  e.rs1(); c.localSet(a);
+  e.rs2(); c.localSet(b);
   c.localGet(b).i64Eqz().if_(I64);
   if (op === Op.DIV || op === Op.DIVU) c.i64Const(-1n); else c.localGet(a);
   c.else_();
@@ -93,11 +91,11 @@ function divide64(f: Fragment, op: Op, rs1: number, rs2: number): void {
 }
 
 /** The *W forms: 32-bit operands and a sign-extended 32-bit result. */
-function divide32(f: Fragment, op: Op, rs1: number, rs2: number): void {
-  const c = f.c;
-  const a = f.t64a, b = f.t64b;
-  f.get(rs1); c.localSet(a);
-  f.get(rs2); c.localSet(b);
+function divide32(e: Emitter, op: Op): void {
+  const c = e.c;
+  const a = e.t64a, b = e.t64b;
+  e.rs1(); c.localSet(a);
+  e.rs2(); c.localSet(b);
   c.localGet(b).i32WrapI64().i32Eqz().if_(I64);
   if (op === Op.DIVW || op === Op.DIVUW) c.i64Const(-1n); else c.localGet(a).i64Extend32S();
   c.else_();

@@ -8,8 +8,9 @@ import { transfersThroughMonitor, type Tu } from '../tu.js';
 import { I32 } from '../wasm/types.js';
 import { emitAlu } from './alu.js';
 import { emitControl } from './control.js';
-import { Fragment, STATE } from './fragment.js';
+import { BUDGET_OFFSET, Fragment } from './fragment.js';
 import { emitMemory } from './memory.js';
+import { SPAN, SPAN_KIND_OFFSET, SPAN_START_OFFSET, spanAdd } from './spans.js';
 import type { ModuleContext } from './module-context.js';
 import { emitSensitive } from './sensitive.js';
 
@@ -52,8 +53,17 @@ export function compileRegion(ctx: ModuleContext, tus: readonly Tu[], probe?: Re
   const next = c.addLocal(I32);
   f.preload(used, written);
   c.i32Const(0).localSet(next);
+  // The region's instructions are counted for --stats as one span, from here to any exit.
+  f.vm();
+  c.i32Const(SPAN.Region).i32Store(SPAN_KIND_OFFSET);
+  f.vm();
+  f.vm();
+  c.i32Load(BUDGET_OFFSET).i32Store(SPAN_START_OFFSET);
   c.loop();
-  f.region = { indexOf: (pc) => index.get(pc), nextLocal: next, loopLevel: c.openBlocks, iterationsAddress: probe?.iterationsAddress };
+  f.region = {
+    indexOf: (pc) => index.get(pc), nextLocal: next, loopLevel: c.openBlocks, iterationsAddress: probe?.iterationsAddress,
+    leaving: () => spanAdd(f, SPAN.Region),
+  };
   for (let i = tus.length - 1; i >= 0; i--) c.block();
   c.localGet(next).brTable(tus.map((_, i) => i), tus.length - 1);
   for (const tu of tus) {
@@ -67,7 +77,9 @@ export function compileRegion(ctx: ModuleContext, tus: readonly Tu[], probe?: Re
 
 function countEntry(f: Fragment, hot: HotCounter, pc: bigint): void {
   const c = f.c;
-  c.i32Const(STATE).i32Const(STATE).i32Load(hot.address).i32Const(1).i32Add().localTee(f.t32a).i32Store(hot.address);
+  f.vm();
+  f.vm();
+  c.i32Load(hot.address).i32Const(1).i32Add().localTee(f.t32a).i32Store(hot.address);
   c.localGet(f.t32a).i32Const(hot.threshold).i32Eq().if_();
   f.storePc(pc);
   c.i32Const(EXIT.HOT).return_();
@@ -84,8 +96,9 @@ function emitUnit(f: Fragment, tu: Tu): void {
     const pc = tu.pcs[k];
     const nextPc = k + 1 < n ? tu.pcs[k + 1] : tu.nextPc;
     const at = { pc, nextPc, index: k, count: n };
-    if (emitAlu(f, insn, pc)) continue;
-    if (emitMemory(f, insn, at, tu.lowerings[k], tu.ptWrites[k])) continue;
+    f.bind(insn, at);
+    if (emitAlu(f, insn.op)) continue;
+    if (emitMemory(f, insn.op, tu.lowerings[k], tu.ptWrites[k])) continue;
     if (insn.op === Op.FENCE) continue; // one hart: ordering is free
     const lowering = tu.lowerings[k];
     if (lowering !== null && classifySensitive(insn) !== null) {
@@ -96,7 +109,7 @@ function emitUnit(f: Fragment, tu: Tu): void {
       }
       continue;
     }
-    if (emitControl(f, insn, pc)) {
+    if (emitControl(f, insn.op)) {
       if (k !== n - 1) throw new Error('a control transfer must end its unit');
       return;
     }

@@ -1,15 +1,16 @@
 // Emission state for one compiled fragment: the guest registers cached in Wasm locals
 // (loaded at first use, written back when dirty at every exit and before every helper
-// that can see them), and the ways a fragment leaves.
+// that can see them), the instruction being emitted (its operands are constants), and
+// the ways a fragment leaves.
+import type { Insn } from '../../isa/insn.js';
 import { SLOT } from '../../machine/hart-state.js';
 import { JUMP_CACHE_ENTRIES } from '../../machine/layout.js';
 import { PAGE_BLOCK_BITS } from '../jump-cache.js';
-import { EXIT } from '../exits.js';
-import { CodeBuilder } from '../wasm/code-builder.js';
-import { I32, I64 } from '../wasm/types.js';
+import { EXIT, INTERP_FINISH_SLOT, INTERP_SLOT } from '../exits.js';
+import { I64 } from '../wasm/types.js';
+import { Emitter, TlbTable } from './emitter.js';
 import type { ModuleContext } from './module-context.js';
 
-export const STATE = 0; // base address of the hart state block
 export const PC_OFFSET = SLOT.pc * 8;
 export const BUDGET_OFFSET = SLOT.budget * 8;
 export const REFUND_OFFSET = SLOT.refund * 8;
@@ -30,36 +31,37 @@ export interface RegionLinks {
   readonly loopLevel: number;
   /** Address of the i32 counting jumps back to the head (loop iterations), if counted. */
   readonly iterationsAddress?: number;
+  /** Adds the instructions run since the region was entered to its executor count, before it leaves. */
+  leaving(): void;
 }
 
-export class Fragment {
+/** Where an instruction sits in its unit: for exact state on a slow path. */
+export interface Position { pc: bigint; nextPc: bigint; index: number; count: number }
+
+export class Fragment extends Emitter {
   /** Set while emitting a region. */
   region: RegionLinks | null = null;
   /** The unit being emitted: where its direct jumps come from (ModuleContext.slotFor). */
   unit: { readonly pc: bigint; readonly paddr: number } = { pc: 0n, paddr: 0 };
-  readonly c = new CodeBuilder([]);
   private readonly regLocal = new Int32Array(32).fill(-1);
   private readonly loaded = new Uint8Array(32);
   private readonly dirty = new Uint8Array(32);
-  /** Scratch locals. */
-  readonly t64a: number;
-  readonly t64b: number;
-  readonly t64c: number;
-  readonly t32a: number;
+  /** The instruction being emitted, and where it sits. */
+  private insn!: Insn;
+  private at!: Position;
 
-  private t32bLocal = -1;
-
-  /** A second i32 scratch local, declared on first use (few fragments need it). */
-  get t32b(): number {
-    if (this.t32bLocal < 0) this.t32bLocal = this.c.addLocal(I32);
-    return this.t32bLocal;
+  constructor(override readonly ctx: ModuleContext) {
+    super(ctx);
   }
 
-  constructor(readonly ctx: ModuleContext) {
-    this.t64a = this.c.addLocal(I64);
-    this.t64b = this.c.addLocal(I64);
-    this.t64c = this.c.addLocal(I64);
-    this.t32a = this.c.addLocal(I32);
+  /** Makes `insn` at `at` the instruction the operand methods refer to. */
+  bind(insn: Insn, at: Position): void {
+    this.insn = insn;
+    this.at = at;
+  }
+
+  get position(): Position {
+    return this.at;
   }
 
   private local(r: number): number {
@@ -76,7 +78,8 @@ export class Fragment {
     if (r === 0) { this.c.i64Const(0n); return; }
     const l = this.local(r);
     if (!this.loaded[r]) {
-      this.c.i32Const(STATE).i64Load(r * 8).localSet(l);
+      this.vm();
+      this.c.i64Load(r * 8).localSet(l);
       this.loaded[r] = 1;
     }
     this.c.localGet(l);
@@ -90,28 +93,92 @@ export class Fragment {
     this.dirty[r] = 1;
   }
 
+  // ---- Emitter: operands are the bound instruction's fields ----
+
+  rs1(): void { this.get(this.insn.rs1); }
+  rs2(): void { this.get(this.insn.rs2); }
+  rdValue(): void { this.get(this.insn.rd); }
+  setRd(): void { this.set(this.insn.rd); }
+  get rdIsZero(): boolean { return this.insn.rd === 0; }
+  imm64(): void { this.c.i64Const(BigInt(this.insn.imm)); }
+  imm32(): void { this.c.i32Const(this.insn.imm); }
+  get knownImm(): number { return this.insn.imm; }
+  pc64(): void { this.c.i64Const(BigInt.asIntN(64, this.at.pc)); }
+  nextPc64(): void { this.c.i64Const(BigInt.asIntN(64, this.at.nextPc)); }
+
+  tlbEntry(table: TlbTable): number {
+    this.c.localGet(this.t32a);
+    this.vm();
+    this.c.i32Add();
+    return table === TlbTable.Load ? this.ctx.tlbLoadBase : this.ctx.tlbStoreBase;
+  }
+
+  beforeHelper(): void {
+    const at = this.at;
+    this.writeBack();
+    this.storePc(at.pc);
+    this.vm();
+    this.c.i32Const(at.count - at.index - 1).i32Store(REFUND_OFFSET);
+  }
+
+  exitIfAttention(finish?: () => void): void {
+    this.vm();
+    this.c.i32Load(ATTENTION_OFFSET).if_();
+    finish?.();
+    this.storePc(this.at.nextPc);
+    this.leaving();
+    this.c.i32Const(EXIT.ATTENTION).return_();
+    this.c.end();
+  }
+
+  storeRdToState(value: number): void {
+    if (this.insn.rd === 0) return;
+    this.vm();
+    this.c.localGet(value).i64Store(this.insn.rd * 8);
+  }
+
+  jumpRelative(): void { this.chain(BigInt.asUintN(64, this.at.pc + BigInt(this.insn.imm))); }
+  fallThrough(): void { this.chain(this.at.nextPc); }
+  jumpIndirect(): void {
+    this.writeBack();
+    this.jumpThroughCache();
+  }
+
+  // ---- the fragment's own exits and bookkeeping ----
+
   /** Reloads guest register r from the state block, where the monitor may have written it. */
   reload(r: number): void {
     if (r === 0) return;
-    this.c.i32Const(STATE).i64Load(r * 8).localSet(this.local(r));
+    this.vm();
+    this.c.i64Load(r * 8).localSet(this.local(r));
     this.loaded[r] = 1;
   }
 
   /** Stores every dirty register (except `skip`) back to the state block. */
   writeBack(skip = -1): void {
     for (let r = 1; r < 32; r++) {
-      if (this.dirty[r] && r !== skip) this.c.i32Const(STATE).localGet(this.regLocal[r]).i64Store(r * 8);
+      if (this.dirty[r] && r !== skip) {
+        this.vm();
+        this.c.localGet(this.regLocal[r]).i64Store(r * 8);
+      }
     }
   }
 
   storePc(pc: bigint): void {
-    this.c.i32Const(STATE).i64Const(BigInt.asIntN(64, pc)).i64Store(PC_OFFSET);
+    this.vm();
+    this.c.i64Const(BigInt.asIntN(64, pc)).i64Store(PC_OFFSET);
+  }
+
+  /** A region adds its instructions to its executor count before any exit. */
+  leaving(): void {
+    this.region?.leaving();
   }
 
   /** Leaves to the monitor with `code`; state.pc = pc. */
   exit(code: number, pc: bigint): void {
     this.writeBack();
     this.storePc(pc);
+    this.leaving();
     this.c.i32Const(code).return_();
   }
 
@@ -122,8 +189,17 @@ export class Fragment {
   exitAfter(code: number, nextPc: bigint, refund: number): void {
     this.writeBack();
     this.storePc(nextPc);
-    this.c.i32Const(STATE).i32Const(refund).i32Store(REFUND_OFFSET);
+    this.vm();
+    this.c.i32Const(refund).i32Store(REFUND_OFFSET);
+    this.leaving();
     this.c.i32Const(code).return_();
+  }
+
+  /** Continues in the fast interpreter at `pc` (registers written back, nothing else pending). */
+  tailToInterpreter(): void {
+    this.leaving();
+    this.vm();
+    this.c.i32Const(INTERP_SLOT).returnCallIndirect(this.ctx.ccfType);
   }
 
   /**
@@ -133,7 +209,8 @@ export class Fragment {
   preload(regs: Iterable<number>, written: Iterable<number>): void {
     for (const r of regs) {
       if (r === 0 || this.loaded[r]) continue;
-      this.c.i32Const(STATE).i64Load(r * 8).localSet(this.local(r));
+      this.vm();
+      this.c.i64Load(r * 8).localSet(this.local(r));
       this.loaded[r] = 1;
     }
     for (const r of written) if (r !== 0) this.dirty[r] = 1;
@@ -145,7 +222,9 @@ export class Fragment {
     if (this.region && inRegion !== undefined) {
       const counter = this.region.iterationsAddress;
       if (inRegion === 0 && counter !== undefined) {
-        this.c.i32Const(STATE).i32Const(STATE).i32Load(counter).i32Const(1).i32Add().i32Store(counter);
+        this.vm();
+        this.vm();
+        this.c.i32Load(counter).i32Const(1).i32Add().i32Store(counter);
       }
       this.c.i32Const(inRegion).localSet(this.region.nextLocal).br(this.c.openBlocks - this.region.loopLevel);
       return;
@@ -160,64 +239,74 @@ export class Fragment {
     }
     this.storePc(pc);
     this.countChained();
+    this.leaving();
+    this.vm();
     this.c.i32Const(slot).returnCallIndirect(this.ctx.ccfType);
   }
 
   /**
    * Jumps to the address in t64c (registers already written back) through the jump cache
-   * (src/jit/jump-cache.ts): the entry's tag and context must match; a miss leaves to
-   * the monitor with state.pc = the target.
+   * (src/jit/jump-cache.ts): the entry's tag and context must match; on a miss the fast
+   * interpreter runs the target (state.pc).
    */
   jumpThroughCache(): void {
     const c = this.c;
     const base = this.ctx.jumpCacheBase;
-    c.i32Const(STATE).localGet(this.t64c).i64Store(PC_OFFSET);
-    // entry = (((target >>> 6) & 0xfc0) | ((target >>> 1) & 63)) * 16
-    const blockMask = JUMP_CACHE_ENTRIES - (1 << PAGE_BLOCK_BITS);
-    c.localGet(this.t64c).i32WrapI64().localTee(this.t32a).i32Const(12 - PAGE_BLOCK_BITS).i32ShrU().i32Const(blockMask).i32And()
-      .localGet(this.t32a).i32Const(1).i32ShrU().i32Const((1 << PAGE_BLOCK_BITS) - 1).i32And().i32Or()
-      .i32Const(4).i32Shl()
-      .localTee(this.t32a).i64Load(base).localGet(this.t64c).i64Eq()
-      .localGet(this.t32a).i32Load(base + 8).i32Const(STATE).i32Load(CONTEXT_OFFSET).i32Eq().i32And()
+    this.vm();
+    c.localGet(this.t64c).i64Store(PC_OFFSET);
+    emitJumpCacheIndex(this, this.t64c);
+    c.localTee(this.t32a).i64Load(base).localGet(this.t64c).i64Eq()
+      .localGet(this.t32a).i32Load(base + 8);
+    this.vm();
+    c.i32Load(CONTEXT_OFFSET).i32Eq().i32And()
       .if_();
     this.countChained();
+    this.leaving();
+    this.vm();
     c.localGet(this.t32a).i32Load(base + 12).returnCallIndirect(this.ctx.ccfType);
     c.end();
-    c.i32Const(EXIT.JUMP_CACHE_MISS).return_();
+    this.tailToInterpreter();
   }
 
   /** With counting on: one more exit from a fragment that went straight to another. */
   countChained(): void {
     if (!this.ctx.countChains) return;
-    this.c.i32Const(STATE).i32Const(STATE).i64Load(CHAINED_OFFSET).i64Const(1n).i64Add().i64Store(CHAINED_OFFSET);
+    this.vm();
+    this.vm();
+    this.c.i64Load(CHAINED_OFFSET).i64Const(1n).i64Add().i64Store(CHAINED_OFFSET);
   }
 
   /**
-   * Prepares a slow-path helper call for instruction `index` of `count`: registers and pc
-   * exact in memory, and the refund the monitor applies if the helper throws or asks for
-   * an exit (the instructions after this one were charged but will not run).
+   * Charges the unit's instruction count; when the budget cannot cover it, the fast
+   * interpreter runs what is left of the slice, instruction by instruction, from here.
    */
-  beforeHelper(pc: bigint, index: number, count: number): void {
-    this.writeBack();
-    this.storePc(pc);
-    this.c.i32Const(STATE).i32Const(count - index - 1).i32Store(REFUND_OFFSET);
-  }
-
-  /** After a helper: leave if it raised the attention flag (`finish` completes the instruction first). */
-  exitIfAttention(nextPc: bigint, finish?: () => void): void {
-    this.c.i32Const(STATE).i32Load(ATTENTION_OFFSET).if_();
-    finish?.();
-    this.storePc(nextPc);
-    this.c.i32Const(EXIT.ATTENTION).return_();
-    this.c.end();
-  }
-
-  /** Charges the unit's instruction count, or leaves if the budget cannot cover it. */
   chargeBudget(count: number, pc: bigint): void {
     const c = this.c;
-    c.i32Const(STATE).i32Load(BUDGET_OFFSET).localTee(this.t32a).i32Const(count).i32LtS().if_();
-    this.exit(EXIT.BUDGET, pc); // in a region, earlier units may have left registers dirty
+    this.vm();
+    c.i32Load(BUDGET_OFFSET).localTee(this.t32a).i32Const(count).i32LtS().if_();
+    // In a region, earlier units may have left registers dirty.
+    this.writeBack();
+    this.storePc(pc);
+    this.leaving();
+    this.vm();
+    c.i32Const(INTERP_FINISH_SLOT).returnCallIndirect(this.ctx.ccfType);
     c.end();
-    c.i32Const(STATE).localGet(this.t32a).i32Const(count).i32Sub().i32Store(BUDGET_OFFSET);
+    this.vm();
+    c.localGet(this.t32a).i32Const(count).i32Sub().i32Store(BUDGET_OFFSET);
   }
+}
+
+/**
+ * Pushes the byte offset (i32, relative to the jump cache) of the entry for the target
+ * address in local `target` (i64): (((t >>> 6) & blockMask) | ((t >>> 1) & 63)) * 16, the
+ * same as jumpCacheIndex in src/jit/jump-cache.ts, plus the VM base.
+ */
+export function emitJumpCacheIndex(e: Emitter, target: number): void {
+  const c = e.c;
+  const blockMask = JUMP_CACHE_ENTRIES - (1 << PAGE_BLOCK_BITS);
+  c.localGet(target).i32WrapI64().localTee(e.t32a).i32Const(12 - PAGE_BLOCK_BITS).i32ShrU().i32Const(blockMask).i32And()
+    .localGet(e.t32a).i32Const(1).i32ShrU().i32Const((1 << PAGE_BLOCK_BITS) - 1).i32And().i32Or()
+    .i32Const(4).i32Shl();
+  e.vm();
+  c.i32Add();
 }

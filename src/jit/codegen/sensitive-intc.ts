@@ -37,8 +37,8 @@ import { plainCsrRead, plainCsrWrite, STATUS_WRITE, type CsrReadForm } from '../
 import { SLOT } from '../../machine/hart-state.js';
 import { EXIT } from '../exits.js';
 import { I32, I64 } from '../wasm/types.js';
-import { BUDGET_OFFSET, REFUND_OFFSET, STATE, type Fragment } from './fragment.js';
-import type { Position } from './memory.js';
+import { VM_PARAM } from './emitter.js';
+import { BUDGET_OFFSET, REFUND_OFFSET, type Fragment, type Position } from './fragment.js';
 import { countIntc, emitCallout, emitCalloutValue } from './sensitive.js';
 
 /** Emits the inline form of `insn`; false when it has none (the caller calls out). */
@@ -63,14 +63,14 @@ function emitXret(f: Fragment, insn: Insn, at: Position): boolean {
   const machine = insn.op === Op.MRET;
   if (f.ctx.priv < (machine ? PRIV.M : PRIV.S)) return false; // illegal here: the callout raises it
   if (!machine && f.ctx.priv === PRIV.S) {
-    c.i32Const(STATE).i64Load(slot(SLOT.mstatus)).i64Const(MSTATUS.TSR).i64And().i64Eqz().i32Eqz().if_();
+    c.localGet(VM_PARAM).i64Load(slot(SLOT.mstatus)).i64Const(MSTATUS.TSR).i64And().i64Eqz().i32Eqz().if_();
     emitCallout(f, insn, at);
     c.end();
   }
   const x = machine
     ? { ie: MSTATUS.MIE, pie: MSTATUS.MPIE, pp: MSTATUS.MPP, ppShift: 11n, pieShift: 4n, epc: SLOT.mepc }
     : { ie: MSTATUS.SIE, pie: MSTATUS.SPIE, pp: MSTATUS.SPP, ppShift: 8n, pieShift: 4n, epc: SLOT.sepc };
-  c.i32Const(STATE).i64Load(slot(SLOT.mstatus)).localSet(f.t64a);
+  c.localGet(VM_PARAM).i64Load(slot(SLOT.mstatus)).localSet(f.t64a);
   // the privilege level returned to: xPP
   c.localGet(f.t64a).i64Const(x.pp).i64And().i64Const(x.ppShift).i64ShrU().localSet(f.t64b);
   // xIE = xPIE, xPIE = 1, xPP = U; MPRV cleared unless mret returns to M
@@ -84,12 +84,13 @@ function emitXret(f: Fragment, insn: Insn, at: Position): boolean {
   } else {
     c.localGet(f.t64c).i64Const(BigInt.asIntN(64, ~MSTATUS.MPRV)).i64And().localSet(f.t64c);
   }
-  c.i32Const(STATE).localGet(f.t64c).i64Store(slot(SLOT.mstatus));
-  c.i32Const(STATE).localGet(f.t64b).i64Store(slot(SLOT.priv));
+  c.localGet(VM_PARAM).localGet(f.t64c).i64Store(slot(SLOT.mstatus));
+  c.localGet(VM_PARAM).localGet(f.t64b).i64Store(slot(SLOT.priv));
   countIntc(f, insn);
   f.writeBack();
-  c.i32Const(STATE).i32Const(STATE).i64Load(slot(x.epc)).i64Store(slot(SLOT.pc));
-  c.i32Const(STATE).i32Const(at.count - at.index - 1).i32Store(REFUND_OFFSET);
+  c.localGet(VM_PARAM).localGet(VM_PARAM).i64Load(slot(x.epc)).i64Store(slot(SLOT.pc));
+  c.localGet(VM_PARAM).i32Const(at.count - at.index - 1).i32Store(REFUND_OFFSET);
+  f.leaving();
   c.i32Const(EXIT.RECHECK).return_();
   return true;
 }
@@ -138,7 +139,7 @@ function emitCsr(f: Fragment, insn: Insn, at: Position): boolean {
     c.localSet(f.t64a);
     newValue(f, insn);
     c.i64Const(BigInt.asIntN(64, write.mask)).i64And().localSet(f.t64b);
-    c.i32Const(STATE).localGet(f.t64b).i64Store(slot(write.slot));
+    c.localGet(VM_PARAM).localGet(f.t64b).i64Store(slot(write.slot));
     countIntc(f, insn);
     c.localGet(f.t64a);
     f.set(insn.rd);
@@ -155,9 +156,9 @@ function emitCsr(f: Fragment, insn: Insn, at: Position): boolean {
 function pushRead(f: Fragment, form: CsrReadForm): void {
   const c = f.c;
   if ('value' in form) { c.i64Const(BigInt.asIntN(64, form.value)); return; }
-  c.i32Const(STATE).i64Load(slot(form.slot));
+  c.localGet(VM_PARAM).i64Load(slot(form.slot));
   if (form.mask !== undefined) c.i64Const(BigInt.asIntN(64, form.mask)).i64And();
-  if (form.maskSlot !== undefined) c.i32Const(STATE).i64Load(slot(form.maskSlot)).i64And();
+  if (form.maskSlot !== undefined) c.localGet(VM_PARAM).i64Load(slot(form.maskSlot)).i64And();
 }
 
 /** rs1's value or the zero-extended immediate, into t64c (read at the top level, before any branch). */
@@ -180,8 +181,8 @@ function newValue(f: Fragment, insn: Insn): void {
 
 /** The exact executed (or retired) count before this instruction: base - budget - (unit instructions from here on). */
 function pushCountNow(f: Fragment, baseSlot: number, at: Position): void {
-  f.c.i32Const(STATE).i64Load(slot(baseSlot))
-    .i32Const(STATE).i32Load(BUDGET_OFFSET).i64ExtendI32S().i64Sub()
+  f.c.localGet(VM_PARAM).i64Load(slot(baseSlot))
+    .localGet(VM_PARAM).i32Load(BUDGET_OFFSET).i64ExtendI32S().i64Sub()
     .i64Const(BigInt(at.count - at.index)).i64Sub();
 }
 
@@ -191,13 +192,13 @@ function emitCounterRead(f: Fragment, insn: Insn, at: Position, counter: Counter
   // Guard: does this read need the monitor? (xcounteren forbids it, or the counter is frozen)
   let guards = 0;
   const enableGuard = (enSlot: number) => {
-    c.i32Const(STATE).i64Load(slot(enSlot)).i64Const(BigInt(1 << counter.enableBit)).i64And().i64Eqz();
+    c.localGet(VM_PARAM).i64Load(slot(enSlot)).i64Const(BigInt(1 << counter.enableBit)).i64And().i64Eqz();
     if (guards++ > 0) c.i32Or();
   };
   if (counter.enableBit >= 0 && f.ctx.priv < PRIV.M) enableGuard(SLOT.mcounteren);
   if (counter.enableBit >= 0 && f.ctx.priv < PRIV.S) enableGuard(SLOT.scounteren);
   if (counter.inhibit !== 0n) {
-    c.i32Const(STATE).i64Load(slot(SLOT.mcountinhibit)).i64Const(counter.inhibit).i64And().i64Eqz().i32Eqz();
+    c.localGet(VM_PARAM).i64Load(slot(SLOT.mcountinhibit)).i64Const(counter.inhibit).i64And().i64Eqz().i32Eqz();
     if (guards++ > 0) c.i32Or();
   }
   if (guards > 0) {
@@ -207,7 +208,7 @@ function emitCounterRead(f: Fragment, insn: Insn, at: Position, counter: Counter
   }
   pushCountNow(f, counter.base, at);
   if (counter.time) c.i64Const(INSNS_PER_TICK).i64DivU();
-  c.i32Const(STATE).i64Load(slot(counter.offset)).i64Add();
+  c.localGet(VM_PARAM).i64Load(slot(counter.offset)).i64Add();
   countIntc(f, insn);
   if (guards > 0) c.end();
   f.set(insn.rd);
@@ -224,7 +225,7 @@ function emitStatusWrite(f: Fragment, insn: Insn, at: Position, read: CsrReadFor
   const recheck = c.addLocal(I32);
   const view = c.addLocal(I64);
   pushSource(f, insn);
-  c.i32Const(STATE).i64Load(slot(SLOT.mstatus)).localSet(f.t64b); // full old mstatus, for now
+  c.localGet(VM_PARAM).i64Load(slot(SLOT.mstatus)).localSet(f.t64b); // full old mstatus, for now
   pushRead(f, read);
   c.localTee(view).localSet(f.t64a); // the old value as this CSR shows it: rd and csrrs/csrrc see this
   newValue(f, insn);
@@ -240,12 +241,12 @@ function emitStatusWrite(f: Fragment, insn: Insn, at: Position, read: CsrReadFor
   c.i32Const(0).localSet(recheck);
   emitCalloutValue(f, insn, at);
   c.else_();
-  c.i32Const(STATE).localGet(f.t64b).i64Store(slot(SLOT.mstatus));
+  c.localGet(VM_PARAM).localGet(f.t64b).i64Store(slot(SLOT.mstatus));
   countIntc(f, insn);
   // newly enabled (new & ~old & xIE) and something pending and enabled (mip & mie)
   c.localGet(f.t64b).localGet(f.t64a).i64Const(-1n).i64Xor().i64And()
     .i64Const(BigInt.asIntN(64, STATUS_WRITE.interruptBits)).i64And().i64Eqz().i32Eqz()
-    .i32Const(STATE).i64Load(slot(SLOT.mip)).i32Const(STATE).i64Load(slot(SLOT.mie)).i64And().i64Eqz().i32Eqz()
+    .localGet(VM_PARAM).i64Load(slot(SLOT.mip)).localGet(VM_PARAM).i64Load(slot(SLOT.mie)).i64And().i64Eqz().i32Eqz()
     .i32And().localSet(recheck);
   c.localGet(view);
   c.end();

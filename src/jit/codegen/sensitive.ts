@@ -8,8 +8,7 @@ import { SLOT } from '../../machine/hart-state.js';
 import { EXIT } from '../exits.js';
 import type { Lowering } from '../lowering.js';
 import { transfersThroughMonitor } from '../tu.js';
-import { STATE, type Fragment } from './fragment.js';
-import type { Position } from './memory.js';
+import type { Fragment, Position } from './fragment.js';
 import { emitIntc } from './sensitive-intc.js';
 
 export function emitSensitive(f: Fragment, insn: Insn, lowering: Lowering, at: Position): void {
@@ -26,6 +25,7 @@ export function emitCallout(f: Fragment, insn: Insn, at: Position): void {
   callMonitor(f, insn, at);
   if (transfersThroughMonitor(insn.op)) {
     // ecall, ebreak, xRET: the monitor always leaves; nothing follows in this unit.
+    f.leaving();
     c.i32Const(EXIT.ATTENTION).return_();
     return;
   }
@@ -40,15 +40,16 @@ export function emitCalloutValue(f: Fragment, insn: Insn, at: Position): void {
   const c = f.c;
   callMonitor(f, insn, at);
   if (insn.rd === 0) c.i64Const(0n);
-  else c.i32Const(STATE).i64Load(insn.rd * 8);
+  else { f.vm(); c.i64Load(insn.rd * 8); }
 }
 
 /** The call itself, with state exact for the monitor; leaves when it answers non-zero. */
 function callMonitor(f: Fragment, insn: Insn, at: Position): void {
   const c = f.c;
-  f.beforeHelper(at.pc, at.index, at.count);
+  f.beforeHelper();
   c.i32Const(f.ctx.siteFor(insn, at.pc, at.nextPc)).call(f.ctx.calloutFn);
   c.if_();
+  f.leaving();
   c.i32Const(EXIT.ATTENTION).return_(); // the monitor has set state.pc
   c.end();
 }
@@ -59,5 +60,7 @@ export function countIntc(f: Fragment, insn: Insn): void {
   const cls = classifySensitive(insn);
   if (cls === null) return;
   const offset = (SLOT.intcCounts + SENSITIVE_CLASSES.indexOf(cls)) * 8;
-  f.c.i32Const(STATE).i32Const(STATE).i64Load(offset).i64Const(1n).i64Add().i64Store(offset);
+  f.vm();
+  f.vm();
+  f.c.i64Load(offset).i64Const(1n).i64Add().i64Store(offset);
 }
