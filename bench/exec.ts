@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Machine } from '../src/api/index.js';
-import { DEFAULT_JIT_OPTIONS } from '../src/jit/engine.js';
+import { DEFAULT_JIT_OPTIONS, MAX_COMPILE_THRESHOLD, type JitOptions } from '../src/jit/engine.js';
 import { parseElf } from '../src/machine/elf.js';
 import { qemuInstalled, qemuRunPatched, qemuVersion } from './qemu.js';
 
@@ -77,8 +77,8 @@ class Rv {
   readonly m: Machine;
   private text = '';
 
-  constructor(engine: 'interp' | 'jit') {
-    this.m = new Machine({ engine, output: (_fd, bytes) => { this.text += Buffer.from(bytes).toString('latin1'); } });
+  constructor(engine: 'interp' | 'jit', jit?: Partial<JitOptions>) {
+    this.m = new Machine({ engine, jit, output: (_fd, bytes) => { this.text += Buffer.from(bytes).toString('latin1'); } });
   }
 
   /** loadElf, set the scale, run to the end; returns the instructions executed. */
@@ -141,12 +141,32 @@ function qemuRun(g: Guest, scale: number): number {
 
 interface QemuResult { scale: number; seconds: number; startSeconds: number; runs: number }
 
-/** Median whole-process times at scale N and at scale 0 (start-up only), interleaved. */
+/**
+ * Seconds a probe run must exceed the start-up time by before its difference is trusted
+ * as the cost of its passes: QEMU's start-up alone varies by tens of milliseconds.
+ */
+const QEMU_PROBE_MARGIN = 0.25;
+/** Passes beyond which the probe stops doubling (a workload whose pass is below noise at this scale is not measurable). */
+const QEMU_PROBE_MAX_SCALE = 1 << 16;
+
+/**
+ * Median whole-process times at scale N and at scale 0 (start-up only), interleaved. The
+ * time per pass is calibrated by doubling a probe's scale until the probe takes clearly
+ * longer than start-up (QEMU_PROBE_MARGIN): a probe within noise of start-up would give a
+ * time per pass near zero and an enormous scale (a run that never ends).
+ */
 function qemuMeasure(g: Guest): QemuResult {
   const start = median([qemuRun(g, 0), qemuRun(g, 0), qemuRun(g, 0)]);
-  const probe = 8;
-  const perPass = Math.max((qemuRun(g, probe) - start) / probe, 1e-6);
-  const scale = scaleFor(perPass);
+  let probe = 8;
+  let probeSeconds = qemuRun(g, probe);
+  while (probeSeconds - start < QEMU_PROBE_MARGIN) {
+    if (probe >= QEMU_PROBE_MAX_SCALE) {
+      throw new Error(`QEMU's time at scale ${probe} (${probeSeconds.toFixed(3)} s) is within noise of its start-up (${start.toFixed(3)} s)`);
+    }
+    probe *= 2;
+    probeSeconds = qemuRun(g, probe);
+  }
+  const scale = scaleFor((probeSeconds - start) / probe);
   const atN: number[] = [];
   const at0: number[] = [];
   const runs = 5;
@@ -201,6 +221,126 @@ function nativeRun(mod: WebAssembly.Module, g: Guest, scale: number): void {
   checkOutput('native-wasm', g, scale, Buffer.from(bytes).toString('latin1'));
 }
 
+// ---- whole processes ------------------------------------------------------------------
+
+const CLI = join(ROOT, 'dist/cli.js');
+
+function rvwasmProcessSeconds(g: Guest): number {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [CLI, 'run', g.elf], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  const seconds = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`rvwasm run ${g.elf}: exit ${r.status} ${r.stderr}`);
+  checkOutput('rvwasm process', g, 1, r.stdout.toString('latin1'));
+  return seconds;
+}
+
+/** Medians of interleaved whole-process runs at scale 1 (the shipped image, unpatched). */
+function measureProcesses(g: Guest): ProcessCold {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: npm run build`);
+  const runs = 5;
+  const rv: number[] = [];
+  const q: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    rv.push(rvwasmProcessSeconds(g));
+    if (haveQemu) q.push(qemuRun(g, 1));
+  }
+  return { rvwasmSeconds: median(rv), qemuSeconds: haveQemu ? median(q) : null, runs };
+}
+
+// ---- figures -----------------------------------------------------------------------------
+
+const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+const f = (x: number, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const mipsText = (x: number) => (x < 100 ? f(x, 1) : f(x));
+const ratioText = (x: number) => `${x < 0.1 ? x.toFixed(3) : x.toFixed(2)}x`;
+const secondsText = (t: Timed) => `${t.seconds.toFixed(3)} ±${t.margin.toFixed(1)}%`;
+type Maybe = { mips: number } | { unavailable: string };
+const text = (m: Maybe) => ('mips' in m ? mipsText(m.mips) : m.unavailable);
+const ratio = (r: Row, m: Maybe) => ('mips' in m ? ratioText(r.jitWarm.mips / m.mips) : '-');
+
+function table(head: string[], body: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+  return [line(head), ...body.map(line)].join('\n');
+}
+
+/** The geomean over every workload, or why there is none (a column with a gap has no geomean). */
+function columnGeomean(pick: (r: Row) => Maybe): Maybe {
+  const ms = rows.map(pick);
+  const missing = ms.find((m) => !('mips' in m));
+  return missing ?? { mips: geomean(ms.map((m) => (m as { mips: number }).mips)) };
+}
+
+function ratioGeomean(pick: (r: Row) => Maybe): number | null {
+  const ms = rows.map(pick);
+  return ms.every((m) => 'mips' in m) ? geomean(rows.map((r, i) => r.jitWarm.mips / (ms[i] as { mips: number }).mips)) : null;
+}
+
+function geomeans() {
+  return {
+    interp: geomean(rows.map((r) => r.interp.mips)),
+    jitCold: geomean(rows.map((r) => r.jitCold.mips)),
+    jitWarm: geomean(rows.map((r) => r.jitWarm.mips)),
+    qemu: columnGeomean((r) => r.qemu),
+    native: columnGeomean((r) => r.native),
+    warmVsQemu: ratioGeomean((r) => r.qemu),
+    warmVsNative: ratioGeomean((r) => r.native),
+    fastInterp: geomean(rows.map((r) => r.fastInterp.mips)),
+    /** rvwasm's whole process against QEMU's at scale 1 (time ratio: below 1 is faster), when QEMU ran. */
+    processVsQemu: rows.every((r) => r.processCold.qemuSeconds !== null)
+      ? geomean(rows.map((r) => r.processCold.rvwasmSeconds / r.processCold.qemuSeconds!)) : null,
+  };
+}
+
+const NOTES = [
+  'interp and JIT cold run the shipped workload (scale 1, one pass); JIT cold is a fresh Machine each time, so it',
+  'includes translation, Wasm compilation and instantiation. JIT warm, QEMU and native-Wasm run at the scales below.',
+  'QEMU: whole-process time at scale N minus whole-process time at scale 0 (start, load, exit; no pass), medians of',
+  'interleaved runs, against rvwasm\'s exact instruction count for those N passes (the guest code is identical);',
+  'QEMU\'s own translation of the workload stays in, spread over the N passes.',
+  '* native-Wasm: the workload\'s C compiled to wasm32 by clang; its "MIPS" is speed-equivalent: rvwasm\'s instruction',
+  'count for the same scale divided by the native time.',
+];
+const COLD_NOTES = [
+  'units = translation units (the counters count units, not guest instructions); compile ms = rvwasm\'s code generation',
+  'plus new WebAssembly.Module (V8\'s baseline compile), for units and tier-2 regions alike; units/s and Wasm KB/s are',
+  'over compile + instantiate time. cold-warm = a fresh Machine\'s run minus a warm rerun at scale 1: every cost of',
+  'starting cold (translation, V8 compile and tier-up, first TLB and jump-cache fills, allocating the Machine).',
+  '1st cold = the first fresh Machine for this workload in this process, before benny\'s samples.',
+];
+
+// ---- results file ---------------------------------------------------------------------
+
+const outFile = join(ROOT, 'bench/results/exec.json');
+
+function currentSettings() {
+  const nativeInfo = existsSync(nativeInfoFile)
+    ? readFileSync(nativeInfoFile, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join('; ') : 'no build-info.txt';
+  const settings = {
+    jitDefaults: Object.fromEntries(Object.entries(DEFAULT_JIT_OPTIONS).filter(([, v]) => typeof v !== 'function')),
+    tlbEntriesInUse: tlbEntries,
+    machine: 'default Machine options: 128 MiB RAM, deterministic mtime, misaligned allow',
+    targetSecondsPerRun: TARGET,
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: `${cpus()[0]?.model ?? '?'} x${cpus().length}`,
+    loadAverage: { start: loadAtStart, end: loadavg().map((x) => Number(x.toFixed(2))) },
+    qemu: qemuVersionLine,
+    nativeWasm: nativeUnavailable ?? nativeInfo,
+  };
+  return settings;
+}
+
+/**
+ * Writes what has been measured so far: after every workload (a run stopped half-way
+ * keeps what it measured, marked incomplete) and once more at the end.
+ */
+function saveResults(complete: boolean): void {
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const gm = complete ? geomeans() : null;
+  writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), complete, settings: currentSettings(), notes: { table: NOTES, coldStart: COLD_NOTES }, rows, geomeans: gm }, null, 2)}\n`);
+}
+
 // ---- measuring -------------------------------------------------------------------------
 
 type JitCounters = NonNullable<ReturnType<Machine['counters']>['jit']>;
@@ -230,11 +370,23 @@ interface ColdStart {
   firstColdSeconds: number;
 }
 
+/** Whole processes at scale 1: `node dist/cli.js run <elf>` against `qemu-system-riscv64 ... -kernel <elf>`, medians. */
+interface ProcessCold {
+  rvwasmSeconds: number;
+  qemuSeconds: number | null;
+  runs: number;
+}
+
 interface Row {
   workload: string;
   /** Instructions at scale 0, 1 and 2 (each later pass: scale2 - scale1, no console output). */
   insns: { scale0: number; scale1: number; perLaterPass: number };
   interp: Timed & { mips: number };
+  /** The fast interpreter alone (nothing compiled), scale 1, a fresh Machine each time. */
+  fastInterp: Timed & { mips: number };
+  /** Which executor ran how many instructions in a cold run at scale 1 (the default thresholds). */
+  coldExecutors: { fastInterpreter: number; tier1: number; tier2: number; monitor: number };
+  processCold: ProcessCold;
   jitCold: Timed & { mips: number };
   jitWarm: Timed & {
     mips: number; scale: number; instructions: number;
@@ -268,6 +420,10 @@ for (const name of workloads) {
   const interpM = new Rv('interp');
   if (interpM.run(g, 1) !== i1) throw new Error(`${name}: the interpreter and the JIT count different instructions`);
   const interp = await bench(`interp: ${name} (scale 1)`, () => interpM.run(g, 1), 3, 3);
+
+  // 1b. The fast interpreter alone, scale 1: a fresh Machine every time (the module is compiled once per process).
+  const fastInterp = await bench(`fast interpreter: ${name} (fresh Machine, scale 1, nothing compiled)`,
+    () => new Rv('jit', { compileThreshold: MAX_COMPILE_THRESHOLD }).run(g, 1), 5, 3);
 
   // 2. JIT cold, scale 1: a fresh Machine every time.
   const t0 = performance.now();
@@ -346,12 +502,21 @@ for (const name of workloads) {
     }
   }
 
+  // 6. Whole processes at scale 1, rvwasm's CLI against QEMU: start-up, loading and translation all included.
+  const processCold = measureProcesses(g);
+  const coldProbe = new Rv('jit');
+  coldProbe.run(g, 1);
+  const coldExecutors = coldProbe.m.counters().jit!.executors;
+
   const perCold = (x: number) => x / coldSum.runs;
   const translateSeconds = (coldSum.compileMillis + coldSum.instantiateMillis) / 1000;
   rows.push({
     workload: name,
     insns: { scale0: i0, scale1: i1, perLaterPass: i2 - i1 },
     interp: { ...interp, mips: i1 / interp.seconds / 1e6 },
+    fastInterp: { ...fastInterp, mips: i1 / fastInterp.seconds / 1e6 },
+    coldExecutors,
+    processCold,
     jitCold: { ...jitCold, mips: i1 / jitCold.seconds / 1e6 },
     jitWarm: {
       ...warm, scale: warmScale, instructions: warmInsns, mips: warmInsns / warm.seconds / 1e6,
@@ -370,77 +535,43 @@ for (const name of workloads) {
       coldSeconds: jitCold.seconds, warmSeconds: warm1.seconds, firstColdSeconds,
     },
   });
+  saveResults(false);
 }
 
 // ---- report ----------------------------------------------------------------------------
 
-const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
-const f = (x: number, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const mipsText = (x: number) => (x < 100 ? f(x, 1) : f(x));
-const ratioText = (x: number) => `${x < 0.1 ? x.toFixed(3) : x.toFixed(2)}x`;
-const secondsText = (t: Timed) => `${t.seconds.toFixed(3)} ±${t.margin.toFixed(1)}%`;
-type Maybe = { mips: number } | { unavailable: string };
-const text = (m: Maybe) => ('mips' in m ? mipsText(m.mips) : m.unavailable);
-const ratio = (r: Row, m: Maybe) => ('mips' in m ? ratioText(r.jitWarm.mips / m.mips) : '-');
-
-function table(head: string[], body: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
-  return [line(head), ...body.map(line)].join('\n');
-}
-
-/** The geomean over every workload, or why there is none (a column with a gap has no geomean). */
-function columnGeomean(pick: (r: Row) => Maybe): Maybe {
-  const ms = rows.map(pick);
-  const missing = ms.find((m) => !('mips' in m));
-  return missing ?? { mips: geomean(ms.map((m) => (m as { mips: number }).mips)) };
-}
-
-function ratioGeomean(pick: (r: Row) => Maybe): number | null {
-  const ms = rows.map(pick);
-  return ms.every((m) => 'mips' in m) ? geomean(rows.map((r, i) => r.jitWarm.mips / (ms[i] as { mips: number }).mips)) : null;
-}
-
-const gm = {
-  interp: geomean(rows.map((r) => r.interp.mips)),
-  jitCold: geomean(rows.map((r) => r.jitCold.mips)),
-  jitWarm: geomean(rows.map((r) => r.jitWarm.mips)),
-  qemu: columnGeomean((r) => r.qemu),
-  native: columnGeomean((r) => r.native),
-  warmVsQemu: ratioGeomean((r) => r.qemu),
-  warmVsNative: ratioGeomean((r) => r.native),
-};
-
-const NOTES = [
-  'interp and JIT cold run the shipped workload (scale 1, one pass); JIT cold is a fresh Machine each time, so it',
-  'includes translation, Wasm compilation and instantiation. JIT warm, QEMU and native-Wasm run at the scales below.',
-  'QEMU: whole-process time at scale N minus whole-process time at scale 0 (start, load, exit; no pass), medians of',
-  'interleaved runs, against rvwasm\'s exact instruction count for those N passes (the guest code is identical);',
-  'QEMU\'s own translation of the workload stays in, spread over the N passes.',
-  '* native-Wasm: the workload\'s C compiled to wasm32 by clang; its "MIPS" is speed-equivalent: rvwasm\'s instruction',
-  'count for the same scale divided by the native time.',
-];
-const COLD_NOTES = [
-  'units = translation units (the counters count units, not guest instructions); compile ms = rvwasm\'s code generation',
-  'plus new WebAssembly.Module (V8\'s baseline compile), for units and tier-2 regions alike; units/s and Wasm KB/s are',
-  'over compile + instantiate time. cold-warm = a fresh Machine\'s run minus a warm rerun at scale 1: every cost of',
-  'starting cold (translation, V8 compile and tier-up, first TLB and jump-cache fills, allocating the Machine).',
-  '1st cold = the first fresh Machine for this workload in this process, before benny\'s samples.',
-];
+const gm = geomeans();
 
 console.log('\nGuest MIPS (million guest instructions per host second; higher is faster)');
 console.log(table(
-  ['workload', 'insns (scale 1)', 'interp', 'JIT cold', 'JIT warm', 'QEMU', 'native-Wasm*', 'warm/QEMU', 'warm/native'],
+  ['workload', 'insns (scale 1)', 'interp', 'fast interp', 'JIT cold', 'JIT warm', 'QEMU', 'native-Wasm*', 'warm/QEMU', 'warm/native'],
   [
     ...rows.map((r) => [
-      r.workload, f(r.insns.scale1), mipsText(r.interp.mips), mipsText(r.jitCold.mips), mipsText(r.jitWarm.mips),
+      r.workload, f(r.insns.scale1), mipsText(r.interp.mips), mipsText(r.fastInterp.mips), mipsText(r.jitCold.mips), mipsText(r.jitWarm.mips),
       text(r.qemu), text(r.native), ratio(r, r.qemu), ratio(r, r.native),
     ]),
-    ['geomean', '', mipsText(gm.interp), mipsText(gm.jitCold), mipsText(gm.jitWarm), text(gm.qemu), text(gm.native),
+    ['geomean', '', mipsText(gm.interp), mipsText(gm.fastInterp), mipsText(gm.jitCold), mipsText(gm.jitWarm), text(gm.qemu), text(gm.native),
       gm.warmVsQemu === null ? '-' : ratioText(gm.warmVsQemu), gm.warmVsNative === null ? '-' : ratioText(gm.warmVsNative)],
   ],
 ));
 console.log(NOTES.map((l) => `  ${l}`).join('\n'));
+
+console.log('\nCold, whole process at scale 1 (medians; seconds from spawn to exit, start-up, loading and translation included)');
+console.log(table(
+  ['workload', 'rvwasm s', 'QEMU s', 'rvwasm/QEMU', 'executors in a cold run: fast interp / tier 1 / tier 2 / monitor'],
+  [
+    ...rows.map((r) => {
+      const p = r.processCold;
+      const e = r.coldExecutors;
+      const total = e.fastInterpreter + e.tier1 + e.tier2 + e.monitor;
+      const pct = (x: number) => `${(100 * x / total).toFixed(0)}%`;
+      return [r.workload, p.rvwasmSeconds.toFixed(3), p.qemuSeconds === null ? 'not installed' : p.qemuSeconds.toFixed(3),
+        p.qemuSeconds === null ? '-' : ratioText(p.rvwasmSeconds / p.qemuSeconds),
+        `${pct(e.fastInterpreter)} / ${pct(e.tier1)} / ${pct(e.tier2)} / ${pct(e.monitor)}`];
+    }),
+    ['geomean', '', '', gm.processVsQemu === null ? '-' : ratioText(gm.processVsQemu), ''],
+  ],
+));
 
 console.log('\nScales and times (seconds per run: benny mean ± margin; QEMU: medians)');
 console.log(table(
@@ -474,20 +605,7 @@ for (const r of rows) {
   }
 }
 
-const nativeInfo = existsSync(nativeInfoFile)
-  ? readFileSync(nativeInfoFile, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join('; ') : 'no build-info.txt';
-const settings = {
-  jitDefaults: Object.fromEntries(Object.entries(DEFAULT_JIT_OPTIONS).filter(([, v]) => typeof v !== 'function')),
-  tlbEntriesInUse: tlbEntries,
-  machine: 'default Machine options: 128 MiB RAM, deterministic mtime, misaligned allow',
-  targetSecondsPerRun: TARGET,
-  node: process.version,
-  v8: process.versions.v8,
-  cpu: `${cpus()[0]?.model ?? '?'} x${cpus().length}`,
-  loadAverage: { start: loadAtStart, end: loadavg().map((x) => Number(x.toFixed(2))) },
-  qemu: qemuVersionLine,
-  nativeWasm: nativeUnavailable ?? nativeInfo,
-};
+const settings = currentSettings();
 console.log('\nSettings');
 console.log(`  JIT defaults (DEFAULT_JIT_OPTIONS; JitOptions in src/jit/engine.ts says what each means): ` +
   Object.entries(settings.jitDefaults).map(([k, v]) => `${k} ${v}`).join(', '));
@@ -498,8 +616,5 @@ console.log(`  node ${settings.node} (V8 ${settings.v8}), ${settings.cpu}; load 
 console.log(`  QEMU: ${settings.qemu}`);
 console.log(`  native-Wasm: ${settings.nativeWasm}`);
 
-mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-const outFile = join(ROOT, 'bench/results/exec.json');
-const notes = { table: NOTES, coldStart: COLD_NOTES };
-writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), settings, notes, rows, geomeans: gm }, null, 2)}\n`);
+saveResults(true);
 console.log(`wrote ${outFile}`);

@@ -71,6 +71,11 @@ export interface JitOptions {
   adaptive: number;
   /** Count in-TC emulations by class in compiled code (a memory increment each). */
   countIntc: boolean;
+  /**
+   * Compiled code reads the VM's base from its parameter, so that it could serve a VM at
+   * any base, instead of having it baked in (which is faster: codegen/emitter.ts).
+   */
+  sharedCode: boolean;
   /** How TLB misses are served: shadow page tables or nested (EPT) walks (src/mmu/mmu.ts). */
   mmu: MmuMode;
   /** Called with each module's bytes (for --dump-wasm). */
@@ -81,8 +86,8 @@ export interface JitOptions {
 export const MAX_COMPILE_THRESHOLD = 0x7fff_ffff;
 
 export const DEFAULT_JIT_OPTIONS: JitOptions = {
-  tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, compileThreshold: 200, regionUnits: 32, countChains: false,
-  sensitive: DEFAULT_POLICY, adaptive: 0, countIntc: false, mmu: 'shadow',
+  tlbEntries: 256, batch: 16, maxFragments: 1 << 16, tier2: true, binaryen: false, hotThreshold: 5000, compileThreshold: 50_000, regionUnits: 32, countChains: false,
+  sensitive: DEFAULT_POLICY, adaptive: 0, countIntc: false, sharedCode: false, mmu: 'shadow',
 };
 
 /** How a run of compiled code ended. */
@@ -202,7 +207,7 @@ export class JitEngine {
     }, options.tier2, options.hotThreshold, options.regionUnits);
     this.layoutBase = {
       memoryPages: memory.buffer.byteLength / WASM_PAGE, tlbMask: this.tlb.mask,
-      jumpCacheBase: JUMP_CACHE_OFFSET, countChains: options.countChains,
+      vmBase: options.sharedCode ? null : this.vm, jumpCacheBase: JUMP_CACHE_OFFSET, countChains: options.countChains,
       realtime: board.clock.realtime, countIntc: options.countIntc,
     };
     this.imports = { env: { memory, table: this.tc.table, ...helpers, callout: (site: number) => this.callout(site) } };

@@ -11,6 +11,8 @@ import { I32, I64 } from './wasm/types.js';
 
 export interface ModuleLayout {
   memoryPages: number;
+  /** The VM's base, baked into the code, or null to read it from each fragment's parameter (ModuleContext.vmBase). */
+  vmBase: number | null;
   tableSize: number;
   tlbLoadBase: number;
   tlbStoreBase: number;
@@ -57,7 +59,7 @@ export function buildModule(items: readonly ModuleItem[], layout: ModuleLayout, 
   const mulhFn = mb.addFunction(wideType, signedMulhBody(mulhuFn, true));
   const mulhsuFn = mb.addFunction(wideType, signedMulhBody(mulhuFn, false));
   const ctx: ModuleContext = {
-    ccfType, loadFn, storeFn, atomicFn, mulhuFn, mulhFn, mulhsuFn,
+    ccfType, vmBase: layout.vmBase, loadFn, storeFn, atomicFn, mulhuFn, mulhFn, mulhsuFn,
     tlbLoadBase: layout.tlbLoadBase, tlbStoreBase: layout.tlbStoreBase, tlbMask: layout.tlbMask,
     jumpCacheBase: layout.jumpCacheBase, countChains: layout.countChains,
     calloutFn, priv: layout.priv, realtime: layout.realtime, countIntc: layout.countIntc,

@@ -40,7 +40,7 @@ export const TLB_TABLES = 9;
  * every address can share it.
  */
 export const DECODE_CACHE_OFFSET = 0x20_0000;
-export const DECODE_CACHE_BITS = 16;
+export const DECODE_CACHE_BITS = 18;
 export const DECODE_CACHE_ENTRIES = 1 << DECODE_CACHE_BITS;
 export const DECODE_CACHE_ENTRY_BYTES = 16;
 /** Byte offset where machine frames start: guest RAM's, then the monitor's own (G-stage tables). */

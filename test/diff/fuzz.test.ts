@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ENGINES, Machine } from '../../src/api/index.js';
 import { decode } from '../../src/isa/decode.js';
 import { Op } from '../../src/isa/opcodes.js';
+import { MAX_COMPILE_THRESHOLD } from '../../src/jit/engine.js';
 import {
   choosePlan, compareProgram, findFirstDivergence, formatListing, formatReport, minimize, pickEnginePair, type Comparison,
 } from './compare.js';
@@ -29,6 +30,10 @@ const LOWERINGS: Record<string, Record<string, unknown>> = {
   callout: { sensitive: 'callout' },
   mixed: { sensitive: 'intc,csr-write=callout,status=trap,ecall=callout,mmio=trap,counter=trap' },
   adaptive: { sensitive: 'trap', adaptive: 1 },
+  // The fast interpreter alone: nothing is compiled (cheap, so it runs as many programs as the main test).
+  'fast-interp': { jit: { compileThreshold: MAX_COMPILE_THRESHOLD } },
+  // The fast interpreter and compiled code taking turns.
+  'warm-up': { jit: { hotThreshold: 3, regionUnits: 16, compileThreshold: 2 } },
 };
 const LOWERING_RUNS = 40;
 
@@ -146,7 +151,7 @@ describe('differential fuzzer, every lowering of sensitive instructions', () => 
         const c = compareProgram(program, pair, choosePlan(program), { engineOptions: { ...JIT_OPTIONS, ...lowering } });
         if (c.diffs.length > 0) throw new Error(report(c));
         executed += Number(c.candidate.instructionCount);
-      }), { seed: SEED + 1, numRuns: LOWERING_RUNS, endOnFailure: true });
+      }), { seed: SEED + 1, numRuns: name === 'fast-interp' ? RUNS : LOWERING_RUNS, endOnFailure: true });
       expect(executed).toBeGreaterThan(MIN_INSTRUCTIONS / 4);
     });
   }

@@ -34,6 +34,8 @@ const CONFIGURATIONS: Record<string, MachineOptions> = {
   'ept-scattered': { mmu: 'ept', frames: 'scattered', jit: { tlbEntries: 4 } },
   // Cold code interpreted a few times first, then compiled: the two engines take turns.
   'warm-up': { jit: { compileThreshold: 3 } },
+  // Compiled code that reads the VM base from its parameter instead of baking it in.
+  'shared-code': { jit: { sharedCode: true } },
   // The fast interpreter alone (nothing is ever compiled), under each MMU mode.
   'fast-interp': { jit: { compileThreshold: MAX_COMPILE_THRESHOLD } },
   'fast-interp-ept': { mmu: 'ept', frames: 'scattered', jit: { tlbEntries: 4, compileThreshold: MAX_COMPILE_THRESHOLD } },

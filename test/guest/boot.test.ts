@@ -3,7 +3,8 @@
 // poweroff in both MMU modes, with and without OpenSBI. Each needs files that may be
 // missing (Debian packages; the kernel build): such a test is skipped, and says so.
 import { describe, expect, it } from 'vitest';
-import { MemoryBlockBackend } from '../../src/api/index.js';
+import { createHash } from 'node:crypto';
+import { Machine, MemoryBlockBackend } from '../../src/api/index.js';
 import { bootAndRun, cpioNewc, FW_DYNAMIC, FW_JUMP, LINUX_IMAGE, LINUX_TINY_IMAGE, present, read, SBI_CHECK, UBOOT } from '../helpers/boot.js';
 
 const haveOpenSbi = present(FW_JUMP, 'OpenSBI boots', 'apt-get install opensbi');
@@ -83,22 +84,41 @@ describe.skipIf(!haveLinux)('Linux', () => {
     }
   }
 
-  it('boots exactly as on the interpreter, initrd and all: the same console output and instruction count', () => {
+  it('boots exactly as on the interpreter, initrd and all: the same output, instruction count, registers, CSRs and RAM', () => {
     // No entropy device: its bytes are random, and what the kernel does with them may differ.
     // With an initrd of our own: the kernel unpacks it over the built-in initramfs.
     const initrd = cpioNewc({ 'rvwasm-initrd.txt': 'delivered by the boot loader\n' });
     const boot = { bios: null, kernel, initrd, append: 'console=ttyS0 rvwasm.test=diff' };
-    const jit = bootAndRun({}, boot, LINUX_MAX_INSNS);
     const interp = bootAndRun({ engine: 'interp' }, boot, LINUX_MAX_INSNS);
     expect(interp.output).toContain('rvwasm.test=diff');
     expect(interp.output).toContain('rvwasm-init: initrd: delivered by the boot loader');
     expect(interp.outcome).toEqual({ kind: 'exit', code: 0 });
-    expect(jit.outcome).toEqual(interp.outcome);
-    expect(jit.output).toBe(interp.output);
-    expect(jit.machine.instructionCount).toBe(interp.machine.instructionCount);
-    expect(jit.machine.counters().sbi).toEqual(interp.machine.counters().sbi);
+    const want = finalState(interp.machine);
+    // The defaults (mostly the fast interpreter), and a low compile threshold (mostly compiled code).
+    for (const jitOptions of [{}, { compileThreshold: 500 }]) {
+      const jit = bootAndRun({ jit: jitOptions }, boot, LINUX_MAX_INSNS);
+      expect(jit.outcome).toEqual(interp.outcome);
+      expect(jit.output).toBe(interp.output);
+      expect(finalState(jit.machine)).toEqual(want);
+      expect(jit.machine.counters().sbi).toEqual(interp.machine.counters().sbi);
+      const e = jit.machine.counters().jit!.executors;
+      expect(e.fastInterpreter + e.tier1 + e.tier2 + e.monitor).toBe(Number(want.instructions));
+      if ('compileThreshold' in jitOptions) expect(e.tier1 + e.tier2).toBeGreaterThan(e.fastInterpreter / 10);
+      else expect(e.fastInterpreter).toBeGreaterThan(e.tier1 + e.tier2);
+    }
   });
 });
+
+/** What a boot leaves that the guest could see: counts, registers, CSRs, and RAM (as a hash). */
+function finalState(m: Machine) {
+  const csrs = [0x100, 0x104, 0x105, 0x106, 0x140, 0x141, 0x142, 0x143, 0x144, 0x180, 0x300, 0x302, 0x303, 0x304, 0x305, 0x341, 0x342, 0x343];
+  return {
+    instructions: m.instructionCount, pc: m.pc, privilege: m.privilege,
+    registers: Array.from({ length: 32 }, (_, i) => m.getRegister(i)),
+    csrs: csrs.map((n) => `${n.toString(16)}=${m.readCsr(n).toString(16)}`),
+    ram: createHash('sha256').update(m.readMemory(0x8000_0000n, 128 << 20)).digest('hex'),
+  };
+}
 
 describe.skipIf(!haveTiny)('an independent tinyconfig kernel (no FPU, no compressed instructions)', () => {
   it('boots with Debian\'s OpenSBI to its init', () => {

@@ -5,7 +5,7 @@
 import type { Insn } from '../../isa/insn.js';
 import { SLOT } from '../../machine/hart-state.js';
 import { JUMP_CACHE_ENTRIES } from '../../machine/layout.js';
-import { PAGE_BLOCK_BITS } from '../jump-cache.js';
+import { JUMP_CACHE_FOLD } from '../jump-cache.js';
 import { EXIT, INTERP_FINISH_SLOT, INTERP_SLOT } from '../exits.js';
 import { I64 } from '../wasm/types.js';
 import { Emitter, TlbTable } from './emitter.js';
@@ -52,6 +52,12 @@ export class Fragment extends Emitter {
 
   constructor(override readonly ctx: ModuleContext) {
     super(ctx);
+  }
+
+  /** The VM base: baked in as a constant, or (shared code) parameter 0. */
+  override vm(): void {
+    if (this.ctx.vmBase === null) super.vm();
+    else this.c.i32Const(this.ctx.vmBase);
   }
 
   /** Makes `insn` at `at` the instruction the operand methods refer to. */
@@ -297,16 +303,15 @@ export class Fragment extends Emitter {
 }
 
 /**
- * Pushes the byte offset (i32, relative to the jump cache) of the entry for the target
- * address in local `target` (i64): (((t >>> 6) & blockMask) | ((t >>> 1) & 63)) * 16, the
- * same as jumpCacheIndex in src/jit/jump-cache.ts, plus the VM base.
+ * Pushes the address (i32, without the jump cache's own offset) of the entry for the
+ * target address in local `target` (i64): the VM base plus jumpCacheIndex(t) * 16, as
+ * src/jit/jump-cache.ts computes it.
  */
 export function emitJumpCacheIndex(e: Emitter, target: number): void {
   const c = e.c;
-  const blockMask = JUMP_CACHE_ENTRIES - (1 << PAGE_BLOCK_BITS);
-  c.localGet(target).i32WrapI64().localTee(e.t32a).i32Const(12 - PAGE_BLOCK_BITS).i32ShrU().i32Const(blockMask).i32And()
-    .localGet(e.t32a).i32Const(1).i32ShrU().i32Const((1 << PAGE_BLOCK_BITS) - 1).i32And().i32Or()
-    .i32Const(4).i32Shl();
+  c.localGet(target).i32WrapI64().localTee(e.t32a).i32Const(1).i32ShrU()
+    .localGet(e.t32a).i32Const(JUMP_CACHE_FOLD).i32ShrU().i32Xor()
+    .i32Const(JUMP_CACHE_ENTRIES - 1).i32And().i32Const(4).i32Shl();
   e.vm();
   c.i32Add();
 }

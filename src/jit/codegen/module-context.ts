@@ -6,6 +6,11 @@ import type { SemanticsContext } from './emitter.js';
 export interface ModuleContext extends SemanticsContext {
   /** Type index of every compiled fragment: (vm i32) -> i32 (an exit code). */
   readonly ccfType: number;
+  /**
+   * The base address of the VM the code is compiled for, baked into every state access;
+   * null: the code reads it from its parameter and serves a VM at any base (shared code).
+   */
+  readonly vmBase: number | null;
   /** Software TLB layout (src/mmu/tlb.ts): the tables of the context's privilege level, as offsets from the VM base. */
   readonly tlbLoadBase: number;
   readonly tlbStoreBase: number;
