@@ -11,6 +11,10 @@
 //   linux-poweroff  the same boots until the run ends by itself (init powers off); when both
 //                   linux scenarios are chosen one boot gives both figures (the marker's time
 //                   is taken when it appears, whatever the run does afterwards)
+//   tiny            guest-images/build/linux/Image-tiny (the independent tinyconfig flavour: no
+//                   FPU, no compressed instructions) with Debian's OpenSBI fw_dynamic.elf, as an
+//                   outside kernel would be booted; marker as linux; shadow and ept MMU
+//   tiny-poweroff   the same boots to the end of the run
 // rvwasm: new Machine({ memoryMiB: 128, mmu, realtime, output }), machine.boot(...), then
 // machine.run({ maxInsns: CHUNK }) until the accumulated console output holds the marker
 // (checked after every chunk) or the outcome is not 'limit'; the time is from before
@@ -47,15 +51,17 @@ import { groupedBarChart } from './svg-chart.js';
 const ROOT = join(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results');
 const FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf';
+const FW_DYNAMIC = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf';
 const UBOOT = '/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf';
 const LINUX = join(ROOT, 'guest-images/build/linux/Image');
+const LINUX_TINY = join(ROOT, 'guest-images/build/linux/Image-tiny');
 const APPEND = 'console=ttyS0';
 const MEMORY_MIB = 128;
 
 // ---- command line ----------------------------------------------------------------------
 
-type ScenarioKey = 'opensbi' | 'u-boot' | 'linux' | 'linux-poweroff';
-const SCENARIO_KEYS: ScenarioKey[] = ['opensbi', 'u-boot', 'linux', 'linux-poweroff'];
+type ScenarioKey = 'opensbi' | 'u-boot' | 'linux' | 'linux-poweroff' | 'tiny' | 'tiny-poweroff';
+const SCENARIO_KEYS: ScenarioKey[] = ['opensbi', 'u-boot', 'linux', 'linux-poweroff', 'tiny', 'tiny-poweroff'];
 const QUICK_SCENARIOS: ScenarioKey[] = ['opensbi', 'u-boot'];
 
 const argv = process.argv.slice(2);
@@ -106,9 +112,11 @@ const MARKERS: Record<ScenarioKey, Marker> = {
   'u-boot': { text: 'the "=> " prompt at the end of the output', test: (out) => out.endsWith('=> ') },
   linux: { text: '"rvwasm-init: reached userspace"', test: (out) => out.includes('rvwasm-init: reached userspace') },
   'linux-poweroff': { text: 'the end of the run (init powers off)', test: 'end' },
+  tiny: { text: '"rvwasm-init: reached userspace"', test: (out) => out.includes('rvwasm-init: reached userspace') },
+  'tiny-poweroff': { text: 'the end of the run (init powers off)', test: 'end' },
 };
 
-type Firmware = 'fw_jump' | 'monitor SBI';
+type Firmware = 'fw_jump' | 'fw_dynamic' | 'monitor SBI';
 interface Config { label: string; mmu: 'shadow' | 'ept'; realtime: boolean }
 const config = (mmu: Config['mmu'], realtime: boolean): Config => ({ label: `${mmu}/${realtime ? 'realtime' : 'icount'}`, mmu, realtime });
 const FIRMWARE_CONFIGS = [config('shadow', true), config('shadow', false)];
@@ -146,7 +154,7 @@ function plan(scenario: ScenarioKey, firmware: Firmware, files: string[], boot: 
   if (!b) BOOTS.push(b = { ...boot, scenarios: [] });
   b.scenarios.push(scenario);
   // The QEMU reference needs fw_jump.elf even for the monitor-SBI rows.
-  if (missing([FW_JUMP, ...(boot.kernel ? [boot.kernel] : [])]).length > 0) return;
+  if (missing([boot.bios ?? FW_JUMP, ...(boot.kernel ? [boot.kernel] : [])]).length > 0) return;
   let q = QEMU_BOOTS.find((x) => x.key === boot.qemu);
   if (!q) QEMU_BOOTS.push(q = { key: boot.qemu, args: qemuArgs, scenarios: [] });
   if (!q.scenarios.includes(scenario)) q.scenarios.push(scenario);
@@ -160,6 +168,10 @@ for (const s of scenarios) {
   } else if (s === 'u-boot') {
     plan(s, 'fw_jump', [FW_JUMP, UBOOT], { key: 'u-boot', firmware: 'fw_jump', bios: FW_JUMP, kernel: UBOOT, configs: FIRMWARE_CONFIGS, qemu: 'u-boot' },
       [...qemuBase, '-bios', FW_JUMP, '-kernel', UBOOT]);
+  } else if (s === 'tiny' || s === 'tiny-poweroff') {
+    plan(s, 'fw_dynamic', [FW_DYNAMIC, LINUX_TINY], {
+      key: 'tiny/fw_dynamic', firmware: 'fw_dynamic', bios: FW_DYNAMIC, kernel: LINUX_TINY, append: APPEND, configs: LINUX_CONFIGS, qemu: 'tiny',
+    }, [...qemuBase, '-bios', FW_DYNAMIC, '-kernel', LINUX_TINY, '-append', APPEND]);
   } else {
     plan(s, 'monitor SBI', [LINUX], { key: 'linux/monitor', firmware: 'monitor SBI', bios: null, kernel: LINUX, append: APPEND, configs: LINUX_CONFIGS, qemu: 'linux' }, linuxQemu);
     plan(s, 'fw_jump', [FW_JUMP, LINUX], { key: 'linux/fw_jump', firmware: 'fw_jump', bios: FW_JUMP, kernel: LINUX, append: APPEND, configs: LINUX_CONFIGS, qemu: 'linux' }, linuxQemu);
@@ -313,6 +325,8 @@ interface Counters {
   interrupts: number; interruptsByCause: Record<string, number>;
   tlbMisses: number; tlbFlushes: number; tlbPageFlushes: number; mmu: Record<string, number>;
   translations: number; modules: number; compileMillis: number; instantiateMillis: number; tcFlushes: number; tier2Promotions: number;
+  /** Instructions by executor: the fast interpreter, tier-1 fragments, tier-2 regions, the monitor's interpreter. */
+  executors: { fastInterpreter: number; tier1: number; tier2: number; monitor: number };
 }
 
 function counters(m: Mark): Counters {
@@ -329,6 +343,7 @@ function counters(m: Mark): Counters {
     mmu: Object.fromEntries(Object.entries(j.mmu.counts).filter(([k]) => !/live|g-stage tables/.test(k))),
     translations: j.translations, modules: j.modules, compileMillis: j.compileMillis, instantiateMillis: j.instantiateMillis,
     tcFlushes: j.flushes, tier2Promotions: j.tier2.promotions,
+    executors: j.executors,
   };
 }
 
@@ -364,7 +379,7 @@ function qemuCell(scenario: ScenarioKey, boot: Boot): Row['qemu'] {
 
 const rows: Row[] = [];
 for (const scenario of scenarios) {
-  for (const firmware of ['monitor SBI', 'fw_jump'] as Firmware[]) {
+  for (const firmware of ['monitor SBI', 'fw_jump', 'fw_dynamic'] as Firmware[]) {
     const boot = BOOTS.find((b) => b.firmware === firmware && b.scenarios.includes(scenario));
     if (!boot) continue;
     const qemu = qemuCell(scenario, boot);
@@ -412,23 +427,26 @@ for (const r of rows) {
     const ratio = c.ratio !== null ? c.ratio.toFixed(1) : 'unavailable' in r.qemu ? r.qemu.unavailable : '-';
     body.push([r.scenario, r.firmware, `rvwasm ${c.config}`, time, ratio, big(k?.instructions), n(k?.mips, 0),
       k ? (k.sbiCalls === null ? 'firmware' : big(k.sbiCalls)) : '-', big(k?.exits), big(k?.exceptions), big(k?.interrupts),
-      big(k?.tlbMisses), big(k?.tlbFlushes), k ? `${Math.round(k.compileMillis + k.instantiateMillis)}` : '-', k ? mmuText(k) : '-']);
+      big(k?.tlbMisses), big(k?.tlbFlushes), k ? `${Math.round(k.compileMillis + k.instantiateMillis)}` : '-',
+      k ? `${(100 * k.executors.fastInterpreter / Math.max(1, k.instructions)).toFixed(0)}%` : '-', k ? mmuText(k) : '-']);
   }
   const q = r.qemu;
   const qText = 'unavailable' in q ? q.unavailable : q.seconds === null ? `never (${q.failures.length}/${RUNS})`
     : `${q.seconds.toFixed(2)}${q.reached < RUNS ? ` (${q.reached}/${RUNS})` : ''}`;
   body.push([r.scenario, r.firmware, r.firmware === 'monitor SBI' ? 'QEMU (via fw_jump)' : 'QEMU', qText, 'seconds' in q && q.seconds !== null ? '1' : '-',
-    '-', '-', '-', '-', '-', '-', '-', '-', '-', '-']);
+    '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-']);
 }
-for (const s of skipped) body.push([s.scenario, s.firmware, 'skipped', s.reason, '', '', '', '', '', '', '', '', '', '', '']);
+for (const s of skipped) body.push([s.scenario, s.firmware, 'skipped', s.reason, '', '', '', '', '', '', '', '', '', '', '', '']);
 
 console.log(`\nTime to marker: median of ${RUNS} cold boot(s), seconds from new Machine (QEMU: from spawn) to the marker; ` +
   'x QEMU = rvwasm / QEMU (medians, same run)');
 console.log(table(['scenario', 'firmware', 'engine/config', 's to marker', 'x QEMU', 'insns', 'MIPS', 'SBI calls', 'exits', 'exc', 'irq',
-  'TLB miss', 'TLB flush', 'jit ms', 'shadow/nested counters'], body));
+  'TLB miss', 'TLB flush', 'jit ms', 'interp', 'shadow/nested counters'], body));
 console.log('  realtime: mtime from the host clock (as QEMU); icount: mtime from the instruction count (idle time skipped)');
-console.log('  MIPS = instructions to the marker / seconds to the marker (set-up and translation included); SBI calls: served by the monitor ' +
-  '("firmware": OpenSBI serves them); exits: all exits of compiled code to the monitor; jit ms: compile + instantiate');
+console.log('  MIPS = instructions to the marker / seconds to the marker: the cold-start figure (machine set-up, interpretation and ' +
+  'compilation all included); SBI calls: served by the monitor ("firmware": OpenSBI serves them); exits: all exits of generated ' +
+  'code to the monitor; jit ms: compile + instantiate; interp: share of the instructions the fast interpreter ran (the rest: ' +
+  'compiled code, and a few the monitor emulated; counters.executors in the JSON)');
 console.log('  shadow counters: hid(den faults) true (faults) trc (tracing faults) rsync tbl+/- (shadow tables built/dropped) root+/- log(ged PT writes); ' +
   'nested: walks, refs (G-stage references)');
 console.log('  monitor-SBI rows are compared with QEMU booting the same Image through fw_jump.elf: QEMU -bios none starts the kernel in M-mode');
@@ -436,6 +454,9 @@ if (rows.some((r) => r.scenario === 'u-boot')) {
   const mhz = (TIMEBASE_HZ * Number(INSNS_PER_TICK)) / 1e6;
   console.log(`  u-boot under icount: the 2 s autoboot wait is ${2 * mhz}M instructions of polling at the nominal ${mhz} MHz, ` +
     'which can pass faster than 2 s of host time (QEMU waits 2 real seconds)');
+}
+if (rows.some((r) => r.scenario === 'tiny' || r.scenario === 'tiny-poweroff')) {
+  console.log('  tiny: the independent tinyconfig kernel (no FPU, no compressed instructions) through Debian\'s fw_dynamic.elf, on both');
 }
 if (rows.some((r) => r.scenario === 'linux') && rows.some((r) => r.scenario === 'linux-poweroff')) {
   console.log('  linux and linux-poweroff come from the same boots (the marker time is taken when it appears; the run then goes on to power-off)');
@@ -462,7 +483,7 @@ const machine = {
 };
 const settings = {
   runs: RUNS, quick: QUICK, scenarios, chunkInstructions: CHUNK, timeoutSeconds: TIMEOUT, memoryMiB: MEMORY_MIB, append: APPEND,
-  files: { fwJump: fileInfo(FW_JUMP), uboot: fileInfo(UBOOT), linux: fileInfo(LINUX) },
+  files: { fwJump: fileInfo(FW_JUMP), fwDynamic: fileInfo(FW_DYNAMIC), uboot: fileInfo(UBOOT), linux: fileInfo(LINUX), linuxTiny: fileInfo(LINUX_TINY) },
   markers: Object.fromEntries(scenarios.map((s) => [s, MARKERS[s].text])),
   rvwasm: {
     machine: `new Machine({ memoryMiB: ${MEMORY_MIB}, mmu, realtime, output }) + boot({ bios, kernel, append }), run({ maxInsns: ${CHUNK} }) until the marker`,
@@ -481,7 +502,7 @@ console.log(`  ${RUNS} run(s) per case, median; rounds interleaved over every ca
   `(rvwasm; QEMU: on every stdout read); timeout ${TIMEOUT} s per boot; ${MEMORY_MIB} MiB guest RAM; --append "${APPEND}"`);
 console.log(`  rvwasm JIT defaults: ${Object.entries(settings.rvwasm.jitDefaults).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ')}`);
 console.log(`  icount clock: ${settings.rvwasm.icountClock}`);
-console.log(`  files: ${[FW_JUMP, UBOOT, LINUX].map((f) => `${basename(f)} ${existsSync(f) ? `${readFileSync(f).length} bytes` : 'missing'}`).join(', ')}`);
+console.log(`  files: ${[FW_JUMP, FW_DYNAMIC, UBOOT, LINUX, LINUX_TINY].map((f) => `${basename(f)} ${existsSync(f) ? `${readFileSync(f).length} bytes` : 'missing'}`).join(', ')}`);
 console.log(`  QEMU: ${qemuLine}; ${settings.qemu.cpu}`);
 console.log(`  node ${machine.node} (V8 ${machine.v8}), ${machine.cpu}; load average ${machine.loadAverage.start.join(' ')} at start, ` +
   `${machine.loadAverage.end.join(' ')} at end (a shared machine: compare ratios within one run); rvwasm ${machine.git}`);
