@@ -34,8 +34,9 @@ export interface MachineOptions {
   /**
    * JIT settings: `tlbEntries` (power of two, default 256), `batch` (units per Wasm
    * module, default 16), `maxFragments` (TC size bound), `compileThreshold` (entries of a
-   * block the monitor interprets before compiling it, default 200; 0 compiles on first
-   * use), `dump` (receives every module).
+   * block the fast interpreter runs before it is compiled, default 50,000; 0 compiles on
+   * first use; MAX_COMPILE_THRESHOLD never), `sharedCode` (compiled code reads the VM's
+   * base from its parameter), `dump` (receives every module).
    */
   jit?: Partial<JitOptions>;
   /**

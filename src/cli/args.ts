@@ -74,7 +74,8 @@ Usage:
   rvwasm --version               the version
 
 Options for run:
-  --engine <name>         execution engine: jit (default; guest code is compiled to
+  --engine <name>         execution engine: jit (default; cold code runs on a fast
+                          interpreter written in WebAssembly, hot code is compiled to
                           WebAssembly) or interp (the reference interpreter)
   -m, --memory <MiB>      guest RAM size in MiB (default 128), at 0x80000000
   --max-insns <N>         stop after N instructions with exit status 124

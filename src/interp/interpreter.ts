@@ -61,12 +61,8 @@ export class Interpreter {
     this.mem = new GuestMemory(board.bus, this.s, () => this.sync(), misaligned, translator);
   }
 
-  /**
-   * Executes at most `limit` instructions; with `untilJump`, stops early (as Limit) after
-   * the first one that does not fall through to the next (a taken branch, a jump, a trap):
-   * the JIT's monitor runs cold code this way, one block at a time.
-   */
-  run(limit: number, untilJump = false): StopReason {
+  /** Executes at most `limit` instructions. */
+  run(limit: number): StopReason {
     const s = this.s;
     const hart = this.hart;
     this.executed = Number(s[SLOT.executed]);
@@ -88,12 +84,10 @@ export class Interpreter {
           this.executed++;
           this.retired++;
           if (idle) { reason = StopReason.Idle; break; }
-          if (untilJump && s[SLOT.pc] !== pc + BigInt(insn.len)) break;
         } catch (e) {
           if (!(e instanceof TrapSignal)) throw e;
           this.executed++;
           if (this.takeException(e, insn, pc)) { reason = StopReason.TrapLoop; break; }
-          if (untilJump) break;
         }
       }
       if (hart.stopRequested && reason !== StopReason.TrapLoop) reason = StopReason.Requested;

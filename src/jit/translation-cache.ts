@@ -123,7 +123,7 @@ export class TranslationCache {
     return this.fragments.size;
   }
 
-  /** The slot for virtual address `pc` at guest-physical `paddr` in `codeClass`, allocated (as a stub) on first use. */
+  /** The slot for virtual address `pc` at guest-physical `paddr` in `codeClass`, allocated (holding the fast interpreter) on first use. */
   slotFor(codeClass: number, pc: bigint, paddr: number): number {
     let byPc = this.slotByAddress.get(codeClass);
     if (!byPc) {
@@ -196,7 +196,7 @@ export class TranslationCache {
     return this.slots[slot];
   }
 
-  /** Points the slot back at the stub: the next entry compiles its code again. */
+  /** Points the slot back at the fast interpreter: entries run interpreted until it asks to compile the code again. */
   unlink(slot: number): void {
     const info = this.slots[slot];
     if (!info.fragment) return;
@@ -241,7 +241,7 @@ export class TranslationCache {
   }
 
   /**
-   * Empties the TC onto a fresh table: every fragment dropped, every slot a stub. Modules
+   * Empties the TC onto a fresh table: every fragment dropped, every slot the fast interpreter. Modules
    * must then be instantiated against the new `table`.
    */
   flush(): void {

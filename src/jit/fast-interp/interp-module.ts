@@ -177,25 +177,33 @@ function loopBody(e: InterpEmitter, layout: InterpLayout, fns: Functions): Uint8
   c.br(c.openBlocks - top);
   c.end(); // jumped: pc is a control transfer's target
 
-  // Compiled code for the target, through the jump cache (as compiled code finds it).
-  emitJumpCacheIndex(e, e.pc);
-  c.localTee(e.t32a).i64Load(JUMP_CACHE_OFFSET).localGet(e.pc).i64Eq()
-    .localGet(e.t32a).i32Load(JUMP_CACHE_OFFSET + 8);
-  e.vm();
-  c.i32Load(CONTEXT_OFFSET).i32Eq().i32And().if_();
-  e.leave();
-  e.vm();
-  c.localGet(e.t32a).i32Load(JUMP_CACHE_OFFSET + 12).returnCallIndirect(fns.ccfType);
-  c.end();
-  countHeat(e, layout);
+  // A block the interpreter entered often enough may have compiled code: look it up in
+  // the jump cache (as compiled code finds it) and tail-call it, or ask for it.
+  countHeat(e, layout, () => {
+    emitJumpCacheIndex(e, e.pc);
+    c.localTee(e.t32a).i64Load(JUMP_CACHE_OFFSET).localGet(e.pc).i64Eq()
+      .localGet(e.t32a).i32Load(JUMP_CACHE_OFFSET + 8);
+    e.vm();
+    c.i32Load(CONTEXT_OFFSET).i32Eq().i32And().if_();
+    e.leave();
+    e.vm();
+    c.localGet(e.t32a).i32Load(JUMP_CACHE_OFFSET + 12).returnCallIndirect(fns.ccfType);
+    c.end();
+  });
   c.br(c.openBlocks - top);
   c.end(); // loop
   c.unreachable();
   return c.finish();
 }
 
-/** Counts an entry of the block at pc; leaves with EXIT.COMPILE once it has had enough. */
-function countHeat(e: InterpEmitter, layout: InterpLayout): void {
+/**
+ * Counts an entry of the block at pc; once it has had enough, runs `hot` (which may
+ * leave for compiled code) and then leaves with EXIT.COMPILE. Only hot blocks are looked
+ * up in the jump cache: code is compiled for blocks that got hot (and for the successors
+ * compiled with them, which compiled code reaches by chaining), so a cold branch costs
+ * the interpreter one counter.
+ */
+function countHeat(e: InterpEmitter, layout: InterpLayout, hot?: () => void): void {
   const c = e.c;
   c.localGet(e.pc).i32WrapI64().i32Const(1).i32ShrU().i32Const(HEAT_HASH | 0).i32Mul().i32Const(32 - HEAT_BITS).i32ShrU()
     .i32Const(2).i32Shl();
@@ -203,6 +211,7 @@ function countHeat(e: InterpEmitter, layout: InterpLayout): void {
   c.i32Add().localTee(e.t32a);
   c.localGet(e.t32a).i32Load(HEAT_OFFSET).i32Const(1).i32Add().localTee(e.t32b).i32Store(HEAT_OFFSET);
   c.localGet(e.t32b).i32Const(layout.compileThreshold).i32GeS().if_();
+  hot?.();
   e.exit(EXIT.COMPILE);
   c.end();
 }
