@@ -98,7 +98,8 @@ describe('jump cache', () => {
     jc.set(0x8012_4010n, 1, 8);
     jc.flushPage(0x8012_3ffen);
     const words = new Int32Array(m.buffer, JUMP_CACHE_OFFSET);
-    expect(words[jumpCacheIndex(0x8012_3010) * 4 + 3]).toBe(0); // cleared (the invalid image has slot 0)
+    expect(words[jumpCacheIndex(0x8012_3010) * 4]).toBe(1); // the tag no jump can have: dropped
+    expect(words[jumpCacheIndex(0x8012_4010) * 4]).toBe(0x8012_4010 | 0); // another page's: kept
     expect(words[jumpCacheIndex(0x8012_4010) * 4 + 3]).toBe(8);
   });
 });
